@@ -1,0 +1,72 @@
+# One target per workflow. `make run` serves the site; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The PostgreSQL run of the suite; `make test` uses it when the server answers.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hospital
+
+.PHONY: run setup install install-dev content test test-sqlite test-postgres lint format check bench screenshots export clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## Migrate, load the content fixtures and collect static files (safe to repeat).
+setup: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py loaddata fixtures/*.json
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+
+## Serve the site with gunicorn at http://$(HOST):$(PORT) (DEBUG off, whitenoise for static files).
+run: setup
+	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) hospital_site.wsgi
+
+## Lint, Django's checks, then the whole suite on SQLite and (when it answers) PostgreSQL.
+test: install-dev lint check test-sqlite test-postgres
+
+check:
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+lint:
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test-sqlite:
+	@[ -x /usr/bin/chromium ] || echo "NOTE: no Chromium at /usr/bin/chromium: the browser tests will be SKIPPED (apt-get install chromium fonts-noto-cjk)."
+	$(BIN)/pytest
+
+test-postgres:
+	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect('$(TEST_DATABASE_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "Running the suite again on PostgreSQL ($(TEST_DATABASE_URL))"; \
+		DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "CI=true and PostgreSQL does not answer at $(TEST_DATABASE_URL)"; exit 1; \
+	else \
+		echo "NOTE: PostgreSQL does not answer at $(TEST_DATABASE_URL): the PostgreSQL run was SKIPPED."; \
+	fi
+
+## Throughput of pages against a static file of the same size (never part of `make test`).
+bench: setup
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf staticfiles .pytest_cache .ruff_cache

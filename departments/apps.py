@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DepartmentsConfig(AppConfig):
+    name = "departments"
+    verbose_name = _("Hospital content")
+
+    def ready(self):
+        from departments import cache, signals
+
+        cache.connect_signals()
+        signals.connect_signals()

@@ -1,0 +1,56 @@
+"""How figures read in each language, with the qualifier their source gives them."""
+
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
+
+from departments.models import Qualifier, Unit
+
+QUALIFIED = {
+    Qualifier.EXACT: "%(number)s",
+    Qualifier.MORE_THAN: _("more than %(number)s"),
+    Qualifier.OVER: _("over %(number)s"),
+    Qualifier.NEARLY: _("nearly %(number)s"),
+    Qualifier.ABOUT: _("about %(number)s"),
+}
+# "hundreds of papers" states no number at all.
+WITHOUT_NUMBER = {
+    Qualifier.HUNDREDS: _("hundreds"),
+    Qualifier.THOUSANDS: _("thousands"),
+}
+
+
+def is_chinese():
+    return (get_language() or "").startswith("zh")
+
+
+def english_ordinal(value):
+    suffix = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    return f"{value}{suffix}"
+
+
+def format_number(value, unit=Unit.COUNT):
+    """A number in its unit: "7,000", "70%", "10 million yuan", "9th".
+
+    Thousands are separated by commas in both languages.
+    """
+    if unit == Unit.PERCENT:
+        return f"{value}%"
+    if unit == Unit.RANK:
+        return gettext("No. %(rank)s") % {"rank": value} if is_chinese() else english_ordinal(value)
+    if unit == Unit.YUAN:
+        # Chinese counts large sums in 万 (ten thousands), English in millions.
+        if is_chinese() and value % 10_000 == 0:
+            return gettext("%(amount)s ten-thousand yuan") % {"amount": f"{value // 10_000:,}"}
+        if not is_chinese() and value % 1_000_000 == 0:
+            return gettext("%(amount)s million yuan") % {"amount": f"{value // 1_000_000:,}"}
+        return gettext("%(amount)s yuan") % {"amount": f"{value:,}"}
+    if unit == Unit.SQUARE_METRES:
+        return gettext("%(area)s m²") % {"area": f"{value:,}"}
+    return f"{value:,}"
+
+
+def format_figure(figure):
+    """A figure with its qualifier: "more than 7,000", "nearly 30,000", "over 70%"."""
+    if figure.qualifier in WITHOUT_NUMBER:
+        return str(WITHOUT_NUMBER[figure.qualifier])
+    return str(QUALIFIED[figure.qualifier]) % {"number": format_number(figure.value, figure.unit)}

@@ -1,0 +1,187 @@
+"""Preview what loading content fixtures would change, then (with --apply) load them.
+
+    python manage.py refresh_content                   # preview fixtures/*.json
+    python manage.py refresh_content --apply           # load them, in one transaction
+    python manage.py refresh_content --prune --apply   # ... and delete what they no longer hold
+
+The preview is the load itself, inside a transaction that is rolled back: what it reports is
+exactly what --apply does, through the same `loaddata` (so the same checks and the same
+post_save signals that keep caches current). Exit status: 0 nothing to do, previewed or
+applied; 1 invalid fixtures (nothing changed); 2 usage.
+"""
+
+import json
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils.text import capfirst
+
+from departments import loading
+from departments.management.commands.loaddata import Command as LoadDataCommand
+
+USAGE = 2
+INVALID = 1
+LONGEST_VALUE_SHOWN = 70
+PRUNE_BATCH = 500
+
+
+def shown(value):
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= LONGEST_VALUE_SHOWN else text[: LONGEST_VALUE_SHOWN - 1] + "…"
+
+
+def shown_path(path):
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+class Command(BaseCommand):
+    help = (
+        "Show what loading content fixtures would create, change and leave out; "
+        "with --apply, load them in one transaction."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "paths",
+            nargs="*",
+            metavar="path",
+            help="Fixture files or directories of them (default: the project's fixtures/ directory).",
+        )
+        parser.add_argument("--apply", action="store_true", help="Load the fixtures (default: only preview).")
+        parser.add_argument(
+            "--prune",
+            action="store_true",
+            help="Also delete the content that is not in the fixtures (listed in the preview).",
+        )
+        parser.add_argument(
+            "--database", default=DEFAULT_DB_ALIAS, choices=tuple(connections), help="Database to refresh."
+        )
+
+    def handle(self, *args, paths, apply, prune, database, **options):
+        files = self.fixture_files(paths or [Path(settings.BASE_DIR) / "fixtures"])
+        fixtures = loading.FixtureSet(content_only=True)
+        for path in files:
+            fixtures.add(shown_path(path), path.read_bytes())
+        problems = fixtures.check(database)
+        if problems:
+            raise CommandError(loading.problem_report(problems, "Nothing was changed."), returncode=INVALID)
+
+        with transaction.atomic(using=database):
+            before = loading.snapshot(database)
+            try:
+                call_command(LoadDataCommand(), *map(str, files), database=database, verbosity=0)
+            except CommandError as error:
+                raise CommandError(str(error), returncode=INVALID) from error
+            after = loading.snapshot(database)
+            problems = self.validate(fixtures, after, database)
+            if problems:
+                raise CommandError(
+                    loading.problem_report(problems, "Nothing was changed."), returncode=INVALID
+                )
+            changes = loading.compare(before, after, fixtures)
+            self.stdout.write(f"Read {len(fixtures.records)} records from {len(files)} fixture files.\n")
+            self.report(changes, prune)
+            created = sum(len(c.created) for c in changes.values())
+            updated = sum(len(c.updated) for c in changes.values())
+            missing = sum(len(c.missing) for c in changes.values())
+            to_delete = missing if prune else 0
+            if not (created or updated or to_delete):
+                transaction.set_rollback(True, using=database)
+                self.stdout.write("Nothing to do: the database already matches the fixtures.")
+            elif not apply:
+                transaction.set_rollback(True, using=database)
+                self.stdout.write(
+                    "This was a preview: nothing was changed. Run again with --apply to make these changes."
+                )
+            else:
+                if prune:
+                    self.prune(changes, before, database)
+                self.stdout.write(
+                    self.style.SUCCESS(f"Applied: {created} new, {updated} changed, {to_delete} deleted.")
+                )
+            if missing and not prune:
+                self.stdout.write(
+                    f"{missing} record(s) in the database are not in the fixtures and were left alone; "
+                    "--prune deletes them."
+                )
+
+    def fixture_files(self, paths):
+        files = []
+        for path in map(Path, paths):
+            if path.is_dir():
+                found = sorted(path.glob("*.json"))
+                if not found:
+                    raise CommandError(f"No fixture files (*.json) in {path}.", returncode=USAGE)
+                files.extend(found)
+            elif path.is_file() and path.suffix == ".json":
+                files.append(path)
+            elif path.exists():
+                raise CommandError(f"{path} is not a JSON fixture file (*.json).", returncode=USAGE)
+            else:
+                raise CommandError(f"{path} does not exist.", returncode=USAGE)
+        return files
+
+    def validate(self, fixtures, after, using):
+        """The models' own validation, on every record as it now stands in the database.
+
+        The load itself had the database enforce its constraints, unique indexes and foreign keys
+        on these rows, so what is left is what only Python knows: field validators and clean().
+        """
+        problems = []
+        for model in loading.content_models():
+            records = [record for record in fixtures.records if record.model is model and record.key]
+            rows = model._base_manager.using(using).in_bulk([after[model][r.key].pk for r in records])
+            relations = [f.name for f in model._meta.fields if f.is_relation]
+            for record in records:
+                try:
+                    rows[after[model][record.key].pk].full_clean(
+                        exclude=relations, validate_unique=False, validate_constraints=False
+                    )
+                except ValidationError as error:
+                    problems += [
+                        f"{record}: {name}: {message}"
+                        for name, messages in error.message_dict.items()
+                        for message in messages
+                    ]
+        return problems
+
+    def report(self, changes, prune):
+        for model, change in changes.items():
+            counts = [
+                (len(change.created), "new"),
+                (len(change.updated), "changed"),
+                (change.unchanged, "unchanged"),
+                (len(change.missing) + len(change.kept), "not in the fixtures"),
+            ]
+            summary = ", ".join(f"{count} {what}" for count, what in counts if count)
+            if not summary:
+                continue
+            self.stdout.write(f"{capfirst(model._meta.verbose_name_plural)}: {summary}")
+            for key in change.created:
+                self.stdout.write(f"  new:      {loading.key_label(key)}")
+            for key, differences in change.updated:
+                self.stdout.write(f"  changed:  {loading.key_label(key)}")
+                for name, old, new in differences:
+                    self.stdout.write(f"            {name}: {shown(old)} -> {shown(new)}")
+            for key in change.missing:
+                what = "delete:  " if prune else "missing: "
+                self.stdout.write(f"  {what} {loading.key_label(key)}")
+            for key in change.kept:
+                self.stdout.write(
+                    f"  missing:  {loading.key_label(key)} (kept: fixture records belong to it)"
+                )
+        self.stdout.write("")
+
+    def prune(self, changes, before, using):
+        # Entries before their departments, departments before their hospital: nothing that is
+        # deleted takes anything with it that was not listed.
+        for model in reversed(list(changes)):
+            pks = [before[model][key].pk for key in changes[model].missing]
+            for start in range(0, len(pks), PRUNE_BATCH):
+                model._base_manager.using(using).filter(pk__in=pks[start : start + PRUNE_BATCH]).delete()

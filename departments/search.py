@@ -1,0 +1,235 @@
+"""Search: departments by name, condition, procedure, leader or recognition, in either language.
+
+Matching is by substring (`icontains`), which also works for Chinese, written without spaces
+between words. Every term of the query must appear in one record, in any of its languages, so
+a visitor reading the English pages may still type Chinese, and the other way round. Two
+queries answer any search: one for the facts that matched (a UNION over the kinds of facts) and
+one for the departments that matched or own a matching fact.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import CharField, ExpressionWrapper, F, Q, Value
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
+
+from departments.models import Accreditation, Condition, Department, Leader, Procedure
+
+MAX_QUERY_LENGTH = 100
+MAX_TERMS = 8
+MAX_FACTS = 200
+
+# The sections of a department page a fact can be found in, in the page's order.
+SECTIONS = {
+    "conditions": _("Conditions treated"),
+    "procedures": _("Procedures"),
+    "leaders": _("Leadership"),
+    "accreditations": _("Recognition"),
+}
+
+
+def languages():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def localized(field_name):
+    """The field's column in every language: name -> name_en, name_zh_hans."""
+    return [build_localized_fieldname(field_name, code) for code in languages()]
+
+
+@dataclass
+class Query:
+    text: str = ""
+    terms: list[str] = field(default_factory=list)
+    shortened: bool = False
+
+    def __bool__(self):
+        return bool(self.terms)
+
+
+def parse(raw):
+    """What the visitor typed, made safe to search for: never an error, whatever it holds.
+
+    Control and format characters go (a NUL byte is refused by PostgreSQL), whitespace is
+    collapsed, and the text is cut to MAX_QUERY_LENGTH characters.
+    """
+    raw = str(raw or "")
+    cleaned = "".join(" " if unicodedata.category(char)[0] in "CZ" else char for char in raw)
+    text = " ".join(cleaned.split())
+    shortened = len(text) > MAX_QUERY_LENGTH
+    text = text[:MAX_QUERY_LENGTH].strip()
+    terms = list(dict.fromkeys(term.lower() for term in text.split()))[:MAX_TERMS]
+    return Query(text=text, terms=terms, shortened=shortened)
+
+
+def matching(terms, fields):
+    """Every term appears in one of the fields."""
+    condition = Q()
+    for term in terms:
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__icontains": term})
+        condition &= any_field
+    return condition
+
+
+# Per kind of fact: the fields searched, the one shown, and the one shown beside it.
+FACT_KINDS = [
+    ("conditions", Condition, [*localized("name"), *localized("examples")], "name", "examples"),
+    ("procedures", Procedure, [*localized("name"), *localized("description"), "abbreviations"], "name", None),
+    ("leaders", Leader, ["name", *localized("title")], None, None),
+    (
+        "accreditations",
+        Accreditation,
+        [*localized("name"), *localized("granting_body")],
+        "name",
+        "granting_body",
+    ),
+]
+DEPARTMENT_FIELDS = [*localized("name"), *localized("other_name"), *localized("summary")]
+
+
+def in_each_language(prefix, field_name, fallback):
+    """Columns named prefix_0, prefix_1... holding the field in each language (or the fallback)."""
+    text = CharField()
+    columns = {}
+    for index, code in enumerate(languages()):
+        column = F(build_localized_fieldname(field_name, code)) if field_name else fallback
+        columns[f"{prefix}_{index}"] = ExpressionWrapper(column, output_field=text)
+    return columns
+
+
+def fact_rows(terms):
+    """Each matching fact as (section, position, department id, hospital id, leader role, texts, details)."""
+    text = CharField()
+    parts = []
+    for section, model, fields, shown, beside in FACT_KINDS:
+        columns = {
+            "section": Value(section, output_field=text),
+            "role_code": F("role") if model is Leader else Value("", output_field=text),
+            **in_each_language("text", shown, F("name")),
+            **in_each_language("detail", beside, Value("", output_field=text)),
+        }
+        parts.append(
+            model.objects.filter(matching(terms, fields))
+            .order_by()
+            .annotate(**columns)
+            .values_list(
+                "section",
+                "position",
+                "department_id",
+                "hospital_id",
+                *[name for name in columns if name != "section"],
+            )
+        )
+    first, *others = parts
+    return list(first.union(*others, all=True)[:MAX_FACTS])
+
+
+@dataclass
+class Match:
+    section: str
+    text: str
+    url: str
+    lang: str = ""  # "en" where the text is the English fallback on a page in another language
+    position: int = 0
+    detail: str = ""
+    detail_lang: str = ""
+
+    @property
+    def section_name(self):
+        return SECTIONS[self.section]
+
+
+@dataclass
+class Result:
+    name: str
+    url: str
+    summary: str = ""
+    name_lang: str = ""
+    summary_lang: str = ""
+    matches: list[Match] = field(default_factory=list)
+
+
+def shown_text(values):
+    """The current language's text, or the default language's marked as such."""
+    current = languages().index(get_language()) if get_language() in languages() else 0
+    default = languages().index(settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+    if values[current]:
+        return values[current], ""
+    return values[default], settings.MODELTRANSLATION_DEFAULT_LANGUAGE if current != default else ""
+
+
+def run(query):
+    """The departments (and the hospital) that match, each with the facts of its page that matched."""
+    if not query:
+        return []
+    rows = fact_rows(query.terms)
+    department_ids = {department_id for _section, _position, department_id, *_rest in rows if department_id}
+    departments = Department.objects.filter(
+        matching(query.terms, DEPARTMENT_FIELDS) | Q(pk__in=department_ids)
+    ).only("slug", "position", *localized("name"), *localized("summary"))
+    results = {}
+    for department in departments:
+        results[department.pk] = Result(
+            name=department.name,
+            url=department.get_absolute_url(),
+            summary=department.summary,
+            name_lang=lang_of(department, "name"),
+            summary_lang=lang_of(department, "summary"),
+        )
+    hospital = None
+    roles = dict(Leader.Role.choices)
+    count = len(languages())
+    for section, position, department_id, hospital_id, role, *columns in rows:
+        if department_id in results:
+            result = results[department_id]
+        elif hospital_id:
+            # The hospital's own recognitions are on its overview.
+            if hospital is None:
+                hospital = Result(
+                    name=_("The First Hospital of Jilin University"), url=reverse("departments:overview")
+                )
+            result = hospital
+        else:
+            continue
+        text, lang = shown_text(columns[:count])
+        detail, detail_lang = shown_text(columns[count:])
+        result.matches.append(
+            Match(
+                section=section,
+                text=text,
+                lang=lang,
+                url=f"{result.url}#{section}",
+                position=position,
+                detail=str(roles[role]) if role else detail,
+                detail_lang="" if role else detail_lang,
+            )
+        )
+    found = [*results.values(), *([hospital] if hospital else [])]
+    order = list(SECTIONS)
+    for result in found:
+        # As they appear on the page.
+        result.matches.sort(key=lambda match: (order.index(match.section), match.position))
+    return found
+
+
+def lang_of(instance, field_name):
+    language = get_language()
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    if language == default or getattr(instance, build_localized_fieldname(field_name, language), None):
+        return ""
+    return default
+
+
+def highlight_pattern(query):
+    """A pattern that finds the query's terms in a text, longest first."""
+    if not query:
+        return None
+    terms = sorted(query.terms, key=len, reverse=True)
+    return re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)

@@ -1,0 +1,139 @@
+"""Structured data (schema.org, as JSON-LD) describing the pages to search engines.
+
+Built from the same records the page shows, in the page's language; nothing is added that the
+page does not say.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from departments.models import Leader, Qualifier
+
+CONTEXT = "https://schema.org"
+
+# schema.org's MedicalSpecialty values, chosen by the words of a department's English name.
+SPECIALTY_WORDS = {
+    "surgery": "Surgical",
+    "plastic": "PlasticSurgery",
+    "gastrointestinal": "Gastroenterologic",
+    "colorectal": "Gastroenterologic",
+    "spine": "Musculoskeletal",
+}
+
+
+def specialties(department):
+    words = department.name_en.lower().split()
+    found = [SPECIALTY_WORDS[word] for word in words if word in SPECIALTY_WORDS]
+    return [f"{CONTEXT}/{name}" for name in dict.fromkeys(found)]
+
+
+def quantity(figure):
+    """A figure as a QuantitativeValue, keeping what its qualifier says; None where it gives no number."""
+    if figure.qualifier == Qualifier.EXACT:
+        return {"@type": "QuantitativeValue", "value": figure.value}
+    if figure.qualifier in (Qualifier.MORE_THAN, Qualifier.OVER):
+        return {"@type": "QuantitativeValue", "minValue": figure.value}
+    return None
+
+
+def hospital_reference(hospital, request):
+    return {
+        "@type": "Hospital",
+        "@id": request.build_absolute_uri(reverse("departments:overview")) + "#hospital",
+        "name": hospital.name,
+        "url": request.build_absolute_uri(reverse("departments:overview")),
+    }
+
+
+def without_empty(data):
+    return {key: value for key, value in data.items() if value not in ("", None, [], {})}
+
+
+def department_reference(department, request):
+    return without_empty(
+        {
+            "@type": "MedicalClinic",
+            "name": department.name,
+            "url": request.build_absolute_uri(department.get_absolute_url()),
+            "medicalSpecialty": specialties(department),
+        }
+    )
+
+
+def hospital(hospital, request):
+    """The overview: the hospital and its departments."""
+    employees = next((item for item in hospital.staffstats_set.all() if item.metric == "employees"), None)
+    return without_empty(
+        {
+            "@context": CONTEXT,
+            **hospital_reference(hospital, request),
+            "alternateName": hospital.other_name,
+            "description": hospital.summary,
+            "foundingDate": str(hospital.founded_year),
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": hospital.city,
+                "addressRegion": hospital.province,
+            },
+            "slogan": hospital.motto,
+            "numberOfEmployees": quantity(employees) if employees else None,
+            "department": [department_reference(item, request) for item in hospital.departments.all()],
+        }
+    )
+
+
+def department(department, request):
+    """A department's page: the clinic, what it treats and does, and who leads it."""
+    founded = department.founded_on
+    leaders = department.leader_set.all()
+    return without_empty(
+        {
+            "@context": CONTEXT,
+            **department_reference(department, request),
+            "alternateName": department.other_name,
+            "description": department.summary,
+            "foundingDate": founded.strftime("%Y-%m") if founded else str(department.founded_year or ""),
+            "slogan": department.motto,
+            "parentOrganization": hospital_reference(department.hospital, request),
+            "knowsAbout": [
+                {"@type": "MedicalCondition", "name": item.name} for item in department.condition_set.all()
+            ],
+            "availableService": [
+                without_empty(
+                    {"@type": "MedicalProcedure", "name": item.name, "alternateName": item.abbreviations}
+                )
+                for item in department.procedure_set.all()
+            ],
+            "founder": [person(item) for item in leaders if item.role == Leader.Role.FOUNDER],
+            "employee": [person(item) for item in leaders if item.role != Leader.Role.FOUNDER],
+        }
+    )
+
+
+def person(leader):
+    return without_empty(
+        {
+            "@type": "Person",
+            "name": leader.name,
+            "honorificPrefix": leader.title,
+            "jobTitle": str(leader.get_role_display()),
+        }
+    )
+
+
+def breadcrumbs(crumbs, request):
+    """A BreadcrumbList of the page's trail, from the overview to the page itself."""
+    trail = [{"name": gettext("Home"), "url": reverse("departments:overview")}, *crumbs]
+    return {
+        "@context": CONTEXT,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": str(crumb["name"]),
+                "item": request.build_absolute_uri(crumb.get("url") or request.path),
+            }
+            for position, crumb in enumerate(trail, start=1)
+        ],
+    }

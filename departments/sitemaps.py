@@ -1,0 +1,34 @@
+"""/sitemap.xml: every public page, in every language, each with its alternates."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from departments.models import Department
+
+
+class TranslatedSitemap(Sitemap):
+    # One entry per page and language, each listing the page in every language (hreflang).
+    i18n = True
+    alternates = True
+    x_default = False  # the pages name the site root as x-default; a sitemap entry cannot
+
+
+class PageSitemap(TranslatedSitemap):
+    """The pages that are not a record's own: the overview, the directory, the accessibility statement."""
+
+    def items(self):
+        return ["departments:overview", "departments:directory", "departments:accessibility"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class DepartmentSitemap(TranslatedSitemap):
+    def items(self):
+        return Department.objects.only("slug", "reviewed_on").order_by("position", "slug")
+
+    def lastmod(self, department):
+        return department.reviewed_on
+
+
+SITEMAPS = {"pages": PageSitemap, "departments": DepartmentSitemap}

@@ -1,0 +1,72 @@
+from django import template
+from django.conf import settings
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from modeltranslation.utils import build_localized_fieldname
+
+from departments import formatting
+
+register = template.Library()
+
+
+@register.filter
+def figure(value):
+    """A figure as it reads: "more than 7,000"."""
+    return formatting.format_figure(value)
+
+
+@register.filter
+def fallback_lang(obj, field):
+    """` lang="en"` when the field shows the English fallback on a page in another language.
+
+    Screen readers then pronounce the untranslated text as English.
+    """
+    language = get_language()
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    if not language or language == default:
+        return ""
+    if getattr(obj, build_localized_fieldname(field, language), None):
+        return ""
+    if not getattr(obj, build_localized_fieldname(field, default), None):
+        return ""
+    return format_html(' lang="{}"', default)
+
+
+@register.filter
+def paragraphs(text):
+    """Text split into paragraphs at blank lines."""
+    return [part.strip() for part in str(text).split("\n\n") if part.strip()]
+
+
+@register.simple_tag
+def json_ld(data):
+    import json
+
+    # Escape "<" so a value can never close the script element.
+    return mark_safe(json.dumps(data, ensure_ascii=False).replace("<", "\\u003c"))
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumbs_json_ld(context):
+    """The page's breadcrumb trail as a schema.org BreadcrumbList."""
+    from departments import seo
+
+    return json_ld(seo.breadcrumbs(context["breadcrumbs"], context["request"]))
+
+
+@register.filter
+def highlight(text, pattern):
+    """The text, escaped, with what the search pattern finds in it marked."""
+    text = str(text)
+    if not pattern:
+        return conditional_escape(text)
+    parts, end = [], 0
+    for found in pattern.finditer(text):
+        if found.start() == found.end():
+            continue
+        parts.append(conditional_escape(text[end : found.start()]))
+        parts.append(format_html("<mark>{}</mark>", found.group()))
+        end = found.end()
+    parts.append(conditional_escape(text[end:]))
+    return mark_safe("".join(parts))

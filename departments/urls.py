@@ -1,0 +1,12 @@
+from django.urls import path
+
+from departments import views
+
+app_name = "departments"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("departments/", views.directory, name="directory"),
+    path("departments/<slug:slug>/", views.DepartmentDetailView.as_view(), name="detail"),
+    path("search/", views.search, name="search"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+]

@@ -1,0 +1,108 @@
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.vary import vary_on_headers
+from django.views.generic import DetailView
+
+from departments import charts, seo
+from departments import search as site_search
+from departments.cache import cache_public_page
+from departments.models import Department, Hospital
+
+
+@vary_on_headers("Accept-Language")
+def choose_language(request):
+    """Send / to the overview in the visitor's language (Accept-Language; English otherwise)."""
+    language = translation.get_language_from_request(request, check_path=False)
+    with translation.override(language):
+        return redirect(reverse("departments:overview"))
+
+
+def the_hospital(queryset):
+    """The site's hospital (the site describes one), or 404 before any content is loaded."""
+    hospital = queryset.first()
+    if hospital is None:
+        raise Http404("No hospital has been loaded.")
+    return hospital
+
+
+@cache_public_page
+def overview(request):
+    hospital = the_hospital(Hospital.objects.for_overview())
+    context = {
+        "hospital": hospital,
+        "nav_departments": hospital.departments.all(),
+        "charts": charts.overview_charts(hospital),
+        "structured_data": seo.hospital(hospital, request),
+    }
+    return render(request, "departments/overview.html", context)
+
+
+@cache_public_page
+def directory(request):
+    hospital = the_hospital(Hospital.objects.for_directory())
+    breadcrumbs = [{"name": _("Departments")}]
+    context = {
+        "hospital": hospital,
+        "nav_departments": hospital.departments.all(),
+        "breadcrumbs": breadcrumbs,
+    }
+    return render(request, "departments/directory.html", context)
+
+
+@method_decorator(cache_public_page, name="dispatch")
+class DepartmentDetailView(DetailView):
+    template_name = "departments/department_detail.html"
+    context_object_name = "department"
+
+    def get_queryset(self):
+        return Department.objects.for_page()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        figures = self.object.staffstats_set.all()
+        context["staff_figures"] = [item for item in figures if item.is_staff]
+        context["activity_figures"] = [item for item in figures if not item.is_staff]
+        context["staff_chart"] = charts.staff_chart(context["staff_figures"])
+        context["structured_data"] = seo.department(self.object, self.request)
+        context["breadcrumbs"] = [
+            {"name": _("Departments"), "url": reverse("departments:directory")},
+            {"name": self.object.name},
+        ]
+        return context
+
+
+@cache_public_page
+def search(request):
+    """Search results for ?q=, in the page's language; any text at all gives a normal page."""
+    query = site_search.parse(request.GET.get("q", ""))
+    context = {
+        "query": query,
+        "results": site_search.run(query),
+        "highlight": site_search.highlight_pattern(query),
+        "max_length": site_search.MAX_QUERY_LENGTH,
+        "breadcrumbs": [{"name": _("Search")}],
+        # The page is its own search form.
+        "hide_site_search": True,
+    }
+    return render(request, "departments/search.html", context)
+
+
+@cache_public_page
+def accessibility(request):
+    context = {"breadcrumbs": [{"name": _("Accessibility statement")}]}
+    return render(request, "departments/accessibility.html", context)
+
+
+def robots_txt(request):
+    """Crawl everything but the search results (endless, and marked noindex); here is the sitemap."""
+    search_paths = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            search_paths.append(reverse("departments:search"))
+    context = {"search_paths": search_paths, "sitemap_url": request.build_absolute_uri(reverse("sitemap"))}
+    return render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")

@@ -1,0 +1,43 @@
+"""Error pages that need no database: 404, 500, and 503 when the database is unreachable."""
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError
+from django.template import loader
+from django.utils import translation
+
+# How long a client should wait before trying again when the database is unreachable.
+RETRY_AFTER_SECONDS = 60
+
+# What every backend raises when it cannot connect (refused, timed out, database file missing),
+# and when a connection drops mid-request.
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+
+
+def page_not_found(request, exception):
+    # Without the department navigation, the only part of the page that reads the database.
+    context = {"hide_navigation": True}
+    return HttpResponseNotFound(loader.render_to_string("404.html", context, request=request))
+
+
+def server_error(request):
+    """Django calls this for any exception a view or middleware did not handle.
+
+    It is called while that exception is being handled, so it can tell a database outage (a 503,
+    "try again shortly") from a bug (a 500). Both pages render without a request context, so
+    they need no database.
+    """
+    # The failure may have come before LocaleMiddleware chose the language: take it from the URL.
+    language = translation.get_language_from_path(request.path_info) or translation.get_language()
+    with translation.override(language):
+        if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE):
+            return database_unavailable()
+        return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def database_unavailable():
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from departments import views
+from departments.sitemaps import SITEMAPS
+from hospital_site import health, media
+
+urlpatterns = [
+    path("", views.choose_language, name="root"),
+    path("healthz", health.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Photo renditions only; production's nginx answers /media/ before Django sees it.
+    path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", media.rendition, name="media"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("departments.urls")),
+    path("admin/", admin.site.urls),
+)
+
+handler404 = "hospital_site.errors.page_not_found"
+handler500 = "hospital_site.errors.server_error"

@@ -1,0 +1,428 @@
+"""`manage.py loaddata fixtures/*.json`: repeatable, and all or nothing with a named problem.
+
+Every broken fixture is loaded over the real content and must leave the whole database (every
+table, primary keys included) exactly as it was, with a message naming the file and the record.
+"""
+
+import copy
+import datetime
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group, User
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command, get_commands
+from django.core.management.base import CommandError
+from django.db import IntegrityError, connections, transaction
+from modeltranslation.management.commands.loaddata import Command as TranslationLoadDataCommand
+
+from departments import loading
+from departments.management.commands.loaddata import Command as LoadDataCommand
+from departments.models import Department, Leader, StaffStats
+from tests.conftest import FIXTURES, ROOT
+
+pytestmark = pytest.mark.django_db
+SPINE = ROOT / "fixtures" / "30-spine-surgery.json"
+THIS_YEAR = datetime.date.today().year
+
+
+def database_dump():
+    """Every row of every table, primary keys included, as text."""
+    out = io.StringIO()
+    call_command("dumpdata", all=True, indent=1, stdout=out)
+    return out.getvalue()
+
+
+def content_dump():
+    """Every content row, primary keys included (not the content version, which counts writes)."""
+    out = io.StringIO()
+    labels = [model._meta.label for model in loading.content_models()]
+    call_command("dumpdata", *labels, indent=1, stdout=out)
+    return out.getvalue()
+
+
+def spine_records():
+    return json.loads(SPINE.read_text())
+
+
+def record_number(record, records):
+    """The number (from 1) of a record in the changed file: given, the last, or by model and slug."""
+    if record == LAST:
+        return len(records)
+    if isinstance(record, int):
+        return record
+    return index_of(spine_records(), *record) + 1
+
+
+def index_of(records, model, slug):
+    return next(
+        i
+        for i, r in enumerate(records)
+        if r["model"] == f"departments.{model}" and r["fields"]["slug"] == slug
+    )
+
+
+def write(tmp_path, records, name=SPINE.name):
+    path = tmp_path / name
+    path.write_text(records if isinstance(records, str) else json.dumps(records, ensure_ascii=False))
+    return path
+
+
+def changed(model, slug, /, **fields):
+    def change(records):
+        records[index_of(records, model, slug)]["fields"].update(fields)
+        return records
+
+    return change
+
+
+def duplicated(records):
+    records.append(copy.deepcopy(records[index_of(records, "staffstats", "professors")]))
+    return records
+
+
+def with_primary_key(records):
+    records[0]["pk"] = 3
+    return records
+
+
+def without(name):
+    def change(records):
+        del records[0]["fields"][name]
+        return records
+
+    return change
+
+
+def fact_before_its_new_department(records):
+    department = copy.deepcopy(records[0])
+    department["fields"].update(slug="hand-surgery", position=9)
+    fact = copy.deepcopy(records[index_of(records, "staffstats", "professors")])
+    fact["fields"]["department"] = ["hand-surgery"]
+    return [fact, department]
+
+
+def unknown_model(records):
+    records.append({"model": "departments.surgeon", "fields": {"slug": "x"}})
+    return records
+
+
+PROFESSORS = ("staffstats", "professors")
+LAST = "last"
+BROKEN = {
+    # name: (change to 30-spine-surgery.json, the record to name (None: the file), words to say)
+    "invalid JSON": (lambda records: json.dumps(records)[:-2] + ",]", None, ["not valid JSON", "line 1"]),
+    "unknown field": (
+        changed("staffstats", "professors", valeu=3),
+        PROFESSORS,
+        ["no field 'valeu'", "'value'"],
+    ),
+    "missing department": (
+        changed("staffstats", "professors", department=["spine-surgry"]),
+        PROFESSORS,
+        ["department 'spine-surgry'", "neither in the database nor in these fixtures"],
+    ),
+    "department by primary key": (
+        changed("staffstats", "professors", department=3),
+        PROFESSORS,
+        ['by its slug, as ["its-slug"], not 3'],
+    ),
+    "negative figure": (
+        changed("staffstats", "professors", value=-5),
+        PROFESSORS,
+        ["value: Ensure this value is greater than or equal to 0"],
+    ),
+    "negative count": (
+        changed("accreditation", "degree-awarding", count=-2),
+        ("accreditation", "degree-awarding"),
+        ["count: Ensure this value is greater than or equal to 0"],
+    ),
+    "duplicate slug": (
+        duplicated,
+        LAST,
+        ["repeats record {professors} of", "silently keep only the last copy"],
+    ),
+    "year in the future": (
+        changed("department", "spine-surgery", founded_year=THIS_YEAR + 1),
+        1,
+        [f"founded_year: {THIS_YEAR + 1} is in the future"],
+    ),
+    "year before 1800": (
+        changed("department", "spine-surgery", founded_year=1700),
+        1,
+        ["founded_year: Ensure this value is greater than or equal to 1800"],
+    ),
+    "text too long": (
+        changed("department", "spine-surgery", name_en="Spine " * 40),
+        1,
+        ["name_en: Ensure this value has at most 200 characters (it has 240)"],
+    ),
+    "empty English name": (
+        changed("department", "spine-surgery", name_en=""),
+        1,
+        ["name_en: the English text is required"],
+    ),
+    "untranslated field": (
+        changed("department", "spine-surgery", name="Spine"),
+        1,
+        ["'name' is translated: give name_en and name_zh_hans"],
+    ),
+    "value outside its choices": (
+        changed("staffstats", "professors", unit="furlongs"),
+        PROFESSORS,
+        ["unit: Value 'furlongs' is not a valid choice"],
+    ),
+    "source not one of the five": (
+        changed("staffstats", "professors", source="rumour.txt"),
+        PROFESSORS,
+        ["source: Value 'rumour.txt' is not a valid choice"],
+    ),
+    "missing required field": (
+        without("reviewed_on"),
+        1,
+        ["reviewed_on: missing, and it has no usable default"],
+    ),
+    "primary key": (with_primary_key, 1, ['has a primary key ("pk")']),
+    "two owners": (
+        changed("staffstats", "professors", hospital=["first-hospital-jilin-university"]),
+        PROFESSORS,
+        ["exactly one owner", "not both"],
+    ),
+    "reference to a later record": (
+        fact_before_its_new_department,
+        1,
+        ["department 'hand-surgery', which is defined later", "record 2"],
+    ),
+    "unknown model": (unknown_model, LAST, ["unknown model 'departments.surgeon'"]),
+    # Rules across fields are the database's: the row is refused, and named all the same.
+    "percentage over 100": (
+        changed("staffstats", "professors", unit="percent", value=300),
+        PROFESSORS,
+        ["breaks the rule 'staffstats_percent_at_most_100'", "a percentage cannot be more than 100"],
+    ),
+    "source without its phrase": (
+        changed("leader", "liu-yi", source_phrase=""),
+        ("leader", "liu-yi"),
+        ["breaks the rule 'leader_source_has_phrase'", "must quote the phrase"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=str)
+def test_a_broken_fixture_changes_nothing_and_names_the_file_and_record(case, content, tmp_path):
+    change, record, words = BROKEN[case]
+    records = change(spine_records())
+    path = write(tmp_path, records)
+    before = database_dump()
+
+    with pytest.raises(CommandError) as error:
+        call_command("loaddata", path, verbosity=0)
+
+    message = str(error.value)
+    where = f"{path}, record {record_number(record, records)} (" if record else f"{path}: "
+    assert where in message
+    professors = record_number(PROFESSORS, records)
+    for words_expected in words:
+        assert words_expected.format(professors=professors) in message
+    assert "the database is unchanged" in message
+    assert database_dump() == before
+
+
+@pytest.mark.parametrize("broken", ["missing department", "percentage over 100"])
+def test_good_files_loaded_with_a_broken_one_are_not_applied_either(broken, content, tmp_path):
+    hospital = json.loads(FIXTURES[0].read_text())
+    hospital[index_of(hospital, "staffstats", "beds")]["fields"]["value"] += 1
+    good = write(tmp_path, hospital, name=FIXTURES[0].name)
+    bad = write(tmp_path, BROKEN[broken][0](spine_records()))
+    before = database_dump()
+    with pytest.raises(CommandError):
+        call_command("loaddata", good, bad, verbosity=0)
+    assert database_dump() == before
+    call_command("loaddata", good, verbosity=0)  # and on its own, the good file does change it
+    assert database_dump() != before
+
+
+def test_the_rules_checked_before_loading_hold_at_the_database_too(content):
+    """A bulk update skips every check in Python; the database still refuses."""
+    for queryset, change in [
+        (StaffStats.objects.filter(slug="beds"), {"source": "rumour.txt"}),
+        (Department.objects.all(), {"source": "rumour.txt"}),
+        (Leader.objects.all(), {"name": ""}),
+    ]:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            queryset.update(**change)
+
+
+def test_the_record_is_named_by_its_natural_key(content, tmp_path):
+    path = write(tmp_path, changed("staffstats", "professors", value=-5)(spine_records()))
+    with pytest.raises(CommandError) as error:
+        call_command("loaddata", path, verbosity=0)
+    number = record_number(PROFESSORS, [])
+    assert f"{path}, record {number} (departments.staffstats 'spine-surgery/professors'): value:" in str(
+        error.value
+    )
+
+
+def test_every_problem_is_listed_at_once(content, tmp_path):
+    records = changed("staffstats", "professors", value=-5)(spine_records())
+    records = changed("department", "spine-surgery", founded_year=1700)(records)
+    path = write(tmp_path, records)
+    with pytest.raises(CommandError) as error:
+        call_command("loaddata", path, verbosity=0)
+    assert "Fix these problems first" in str(error.value)
+    assert "record 1 " in str(error.value)
+    assert f"record {record_number(PROFESSORS, [])} " in str(error.value)
+
+
+def test_loading_twice_leaves_every_row_as_it_was(content):
+    before = content_dump()
+    call_command("loaddata", *FIXTURES, verbosity=0)
+    assert content_dump() == before
+
+
+def test_statistics_are_refreshed_as_a_large_load_grows(db, monkeypatch):
+    """On PostgreSQL, so natural-key lookups stay index lookups while tables grow from empty."""
+    monkeypatch.setattr("departments.management.commands.loaddata.FIRST_STATISTICS_AFTER", 40)
+    call_command("loaddata", *FIXTURES, verbosity=0)
+    assert StaffStats.objects.count() == 35
+    connection = connections["default"]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'departments_staffstats'")
+            assert cursor.fetchone()[0] >= 1
+
+
+def test_both_languages_are_loaded_as_the_fixture_gives_them(content):
+    department = json.loads(SPINE.read_text())[0]["fields"]
+    spine = Department.objects.get(slug="spine-surgery")
+    assert spine.name_en == department["name_en"] == "Spine Surgery"
+    assert spine.name_zh_hans == department["name_zh_hans"]
+    assert spine.description_zh_hans == department["description_zh_hans"]
+
+
+def test_populate_changes_nothing_for_content_fixtures(content):
+    """Our fixtures give every language explicitly (`name_en`, `name_zh_hans`) and never the
+    untranslated `name`, which is all modeltranslation's --populate copies from."""
+    before = content_dump()
+    call_command("loaddata", *FIXTURES, populate="all", verbosity=0)
+    assert content_dump() == before
+
+
+def test_manage_py_runs_this_projects_loaddata():
+    assert get_commands()["loaddata"] == "departments"
+    assert issubclass(LoadDataCommand, TranslationLoadDataCommand)
+
+
+def test_loading_content_leaves_users_groups_sessions_and_the_admin_log_alone(content, tmp_path):
+    user = User.objects.create_user("editor", password="a long passphrase for tests")
+    Group.objects.create(name="Reviewers").user_set.add(user)
+    session = SessionStore()
+    session["note"] = "kept"
+    session.create()
+    LogEntry.objects.log_actions(user.pk, [Department.objects.first()], action_flag=2, change_message="edit")
+    tables = [User, Group, SessionStore.get_model_class(), LogEntry]
+    before = {model: list(model.objects.order_by("pk").values()) for model in tables}
+
+    call_command("loaddata", *FIXTURES, verbosity=0)
+    call_command("refresh_content", "--apply", "--prune", stdout=io.StringIO())
+
+    assert {model: list(model.objects.order_by("pk").values()) for model in tables} == before
+
+
+def test_a_raw_save_that_skips_our_loaddata_is_still_refused(content, tmp_path):
+    """Even through modeltranslation's own loaddata (no checks before loading), a row with a
+    year in the future or, on SQLite, text over max_length is refused and named."""
+    path = write(
+        tmp_path, changed("department", "spine-surgery", founded_year=THIS_YEAR + 1)(spine_records())
+    )
+    before = database_dump()
+    with pytest.raises(Exception, match="in the future") as error:
+        call_command(TranslationLoadDataCommand(), path, verbosity=0)
+    assert f"Problem installing fixture '{path}'" in str(error.value)
+    assert "departments.department 'spine-surgery'" in str(error.value)
+    assert database_dump() == before
+
+    path = write(tmp_path, changed("staffstats", "professors", slug="p" * 60)(spine_records()))
+    with pytest.raises(Exception, match="slug: Ensure this value has at most 50 characters"):
+        call_command(TranslationLoadDataCommand(), path, verbosity=0)
+    assert database_dump() == before
+
+
+# The command line, in another process, as staff run it.
+
+
+def manage_py(tmp_path):
+    """A runner of `manage.py ...` (a shell command line) in another process, on this test's
+    database; the test must use `transactional_db`, so that both processes see the same rows."""
+    connection = connections["default"]
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        # The test database is in this process's memory: the other process gets a copy in a file
+        # (and later the copy is where to look).
+        path = tmp_path / "db.sqlite3"
+        with sqlite3.connect(path) as copy_:
+            connection.connection.backup(copy_)
+        url = f"sqlite:///{path}"
+    else:
+        settings = connection.settings_dict
+        url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+
+    def run(arguments):
+        return subprocess.run(
+            f"{sys.executable} manage.py {arguments}",
+            shell=True,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    return run
+
+
+def dumped(run, *labels):
+    result = run(
+        "dumpdata --indent 1 " + " ".join(labels or [m._meta.label for m in loading.content_models()])
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_readme_command_loads_everything_and_a_second_run_changes_nothing(transactional_db, tmp_path):
+    command_line = manage_py(tmp_path)
+    first = command_line("loaddata fixtures/*.json")
+    assert first.returncode == 0, first.stderr
+    records = sum(len(json.loads(path.read_text())) for path in FIXTURES)
+    assert f"Installed {records} object(s) from {len(FIXTURES)} fixture(s)" in first.stdout
+    after_first = dumped(command_line)
+    assert len(json.loads(after_first)) == records
+
+    second = command_line("loaddata fixtures/*.json")
+    assert second.returncode == 0, second.stderr
+    assert dumped(command_line) == after_first
+
+
+def test_a_broken_fixture_on_the_command_line_exits_non_zero_and_changes_nothing(transactional_db, tmp_path):
+    command_line = manage_py(tmp_path)
+    assert command_line("loaddata fixtures/*.json").returncode == 0
+    before = dumped(command_line, "--all")
+    path = write(tmp_path, changed("staffstats", "professors", department=["spine-surgry"])(spine_records()))
+
+    result = command_line(f"loaddata fixtures/00-hospital.json {path}")
+
+    assert result.returncode == 1
+    number = record_number(PROFESSORS, [])
+    assert f"{path}, record {number} (departments.staffstats 'spine-surgry/professors')" in result.stderr
+    assert (
+        "department 'spine-surgry', which is neither in the database nor in these fixtures" in result.stderr
+    )
+    assert "NOT NULL" not in result.stderr and "Traceback" not in result.stderr
+    assert dumped(command_line, "--all") == before

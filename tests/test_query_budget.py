@@ -1,0 +1,75 @@
+"""Each public page runs a fixed number of queries, however much content there is."""
+
+import datetime
+
+import pytest
+from django.test import RequestFactory
+from django.utils import translation
+
+from departments import views
+from departments.models import Accreditation, Department, Hospital, Leader, StaffStats
+
+# Queries of the render path (no page cache): one per table a page shows.
+OVERVIEW = 8  # hospital, its 5 kinds of facts, departments, their headline figures
+DIRECTORY = 3  # hospital, departments, their headline figures
+DEPARTMENT = 11  # department with hospital, its 9 kinds of facts, the navigation
+
+
+def render(path, view, **kwargs):
+    request = RequestFactory(headers={"host": "localhost"}).get(path)
+    with translation.override("en"):
+        response = view(request, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+    assert response.status_code == 200
+    return response
+
+
+def assert_budgets(django_assert_num_queries, slug):
+    with django_assert_num_queries(OVERVIEW):
+        render("/en/", views.overview)
+    with django_assert_num_queries(DIRECTORY):
+        render("/en/departments/", views.directory)
+    with django_assert_num_queries(DEPARTMENT):
+        render(f"/en/departments/{slug}/", views.DepartmentDetailView.as_view(), slug=slug)
+
+
+@pytest.mark.usefixtures("content")
+def test_budgets_on_the_real_content(django_assert_num_queries):
+    assert_budgets(django_assert_num_queries, "spine-surgery")
+
+
+@pytest.mark.django_db
+def test_budgets_hold_with_200_departments(django_assert_num_queries):
+    hospital = Hospital.objects.create(
+        slug="big",
+        name_en="Big Hospital",
+        city_en="City",
+        province_en="Province",
+        founded_year=1949,
+        summary_en="Summary.",
+        description_en="Description.",
+        reviewed_on=datetime.date(2026, 1, 1),
+    )
+    departments = Department.objects.bulk_create(
+        Department(
+            hospital=hospital,
+            slug=f"department-{n}",
+            position=n,
+            name_en=f"Department {n}",
+            summary_en="Summary.",
+            description_en="Description.",
+            reviewed_on=datetime.date(2026, 1, 1),
+        )
+        for n in range(200)
+    )
+    for department in departments:
+        StaffStats.objects.bulk_create(
+            [
+                StaffStats(department=department, slug="beds", metric="beds", value=50, headline=True),
+                StaffStats(department=department, slug="doctors", metric="doctors", value=10),
+            ]
+        )
+        Leader.objects.create(department=department, slug="director", name="A B", role="director")
+        Accreditation.objects.create(department=department, slug="a", kind="award", name_en="Award")
+    assert_budgets(django_assert_num_queries, "department-7")
