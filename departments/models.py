@@ -185,24 +185,20 @@ class Hospital(models.Model):
 
 
 class DepartmentQuerySet(models.QuerySet):
+    def with_summary_figures(self, figures):
+        """Departments with the figures their summaries show, in one query for all of them."""
+        return self.prefetch_related(
+            models.Prefetch("staffstats_set", queryset=figures, to_attr="summary_figures")
+        )
+
     def for_directory(self):
         """Departments with the headline figures their cards show."""
-        return self.prefetch_related(
-            models.Prefetch(
-                "staffstats_set",
-                queryset=StaffStats.objects.filter(headline=True),
-                to_attr="headline_figures",
-            )
-        )
+        return self.with_summary_figures(StaffStats.objects.filter(headline=True))
 
     def for_overview(self):
         """Departments with their headline figures and the figures the overview compares."""
-        return self.for_directory().prefetch_related(
-            models.Prefetch(
-                "staffstats_set",
-                queryset=StaffStats.objects.filter(metric__in=StaffStats.COMPARED_METRICS),
-                to_attr="compared_figures",
-            )
+        return self.with_summary_figures(
+            StaffStats.objects.filter(Q(headline=True) | Q(metric__in=StaffStats.COMPARED_METRICS))
         )
 
     def for_page(self):
@@ -272,6 +268,16 @@ class Department(models.Model):
 
     def get_absolute_url(self):
         return reverse("departments:detail", kwargs={"slug": self.slug})
+
+    @property
+    def headline_figures(self):
+        """The figures a department's card shows (from for_directory() or for_overview())."""
+        return [item for item in self.summary_figures if item.headline]
+
+    @property
+    def compared_figures(self):
+        """The figures the overview compares across departments (from for_overview())."""
+        return [item for item in self.summary_figures if item.metric in StaffStats.COMPARED_METRICS]
 
     @property
     def founded_on(self):

@@ -106,3 +106,12 @@ def test_without_a_trusted_proxy_forwarded_for_is_ignored(editors):
 def test_test_client_login_without_a_request_still_works(editors):
     """Axes needs a request to know the client; logins from code have none and are not locked."""
     assert Client().login(username="alice", password=PASSWORD)
+
+
+@pytest.mark.parametrize("forwarded_for", ["not-an-address", "", "999.1.1.1"])
+def test_a_garbled_client_address_is_a_normal_login_page(editors, settings, forwarded_for):
+    """Whatever reaches X-Forwarded-For, a wrong password gets the login form again, never a 500."""
+    settings.TRUSTED_PROXIES = 1
+    response = log_in("alice", "wrong password", forwarded_for=forwarded_for)
+    assert response.status_code == 200
+    assert b"Please enter the correct username and password" in response.content

@@ -9,10 +9,13 @@ from django.utils import translation
 from departments import views
 from departments.models import Accreditation, Department, Hospital, Leader, StaffStats
 
-# Queries of the render path (no page cache): one per table a page shows.
-OVERVIEW = 8  # hospital, its 5 kinds of facts, departments, their headline figures
+# Queries of the render path (no page cache): one per table a page shows, whatever the number of
+# rows. Issue 7 asked for at most 4 (overview) and 6 (department page); with one table per kind
+# of fact these pages cannot reach that without merging tables (see the README's "Speed").
+OVERVIEW = 8  # hospital, its 5 kinds of facts, departments, their summary figures
 DIRECTORY = 3  # hospital, departments, their headline figures
 DEPARTMENT = 11  # department with hospital, its 9 kinds of facts, the navigation
+SEARCH = 3  # matching departments, hospital facts, department facts
 
 
 def render(path, view, **kwargs):
@@ -32,6 +35,8 @@ def assert_budgets(django_assert_num_queries, slug):
         render("/en/departments/", views.directory)
     with django_assert_num_queries(DEPARTMENT):
         render(f"/en/departments/{slug}/", views.DepartmentDetailView.as_view(), slug=slug)
+    with django_assert_num_queries(SEARCH):
+        render("/en/search/?q=surgery", views.search)
 
 
 @pytest.mark.usefixtures("content")
