@@ -64,6 +64,15 @@ class Unit(models.TextChoices):
     RANK = "rank", _("rank")
 
 
+def choice_label(choices, value):
+    """The label of a choice; Django's get_FOO_display() hashes every label on each call, and a
+    page shows dozens of them."""
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
 class SlugManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -454,6 +463,9 @@ class StaffStats(QualifiedFigure):
             ),
         ]
 
+    def get_metric_display(self):
+        return choice_label(self.Metric, self.metric)
+
     def __str__(self):
         return f"{self.owner}: {self.get_metric_display()} {self.value}"
 
@@ -485,6 +497,9 @@ class ResearchFigure(QualifiedFigure):
                 condition=Q(metric__in=ResearchMetric.values), name="researchfigure_metric_valid"
             ),
         ]
+
+    def get_metric_display(self):
+        return choice_label(self.Metric, self.metric)
 
     def __str__(self):
         return f"{self.owner}: {self.get_metric_display()} {self.value}"
@@ -526,6 +541,9 @@ class Accreditation(Fact):
             ),
         ]
 
+    def get_kind_display(self):
+        return choice_label(self.Kind, self.kind)
+
     def __str__(self):
         return self.name
 
@@ -551,6 +569,9 @@ class Leader(Fact):
             models.CheckConstraint(condition=Q(role__in=LeaderRole.values), name="leader_role_valid"),
             models.CheckConstraint(condition=~Q(name=""), name="leader_name_not_empty"),
         ]
+
+    def get_role_display(self):
+        return choice_label(self.Role, self.role)
 
     def __str__(self):
         return self.name
@@ -598,6 +619,9 @@ class Partner(Fact):
             *Fact.Meta.constraints,
             models.CheckConstraint(condition=Q(kind__in=PartnerKind.values), name="partner_kind_valid"),
         ]
+
+    def get_kind_display(self):
+        return choice_label(self.Kind, self.kind)
 
     def __str__(self):
         return self.name
