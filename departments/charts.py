@@ -80,8 +80,7 @@ def department_comparison(departments, metric):
     return Chart(caption=StaffStats.Metric(metric).label, rows=scaled(rows))
 
 
-def overview_charts(hospital):
-    """The overview's comparisons of its departments (operations a year, beds)."""
-    departments = hospital.departments.all()
+def overview_charts(departments):
+    """The overview's comparisons of the departments it shows (operations a year, beds)."""
     charts = [department_comparison(departments, metric) for metric in StaffStats.COMPARED_METRICS]
     return [chart for chart in charts if chart]

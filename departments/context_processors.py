@@ -2,9 +2,25 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
+from modeltranslation.utils import build_localized_fieldname
 
 # Open Graph names a locale by language and territory.
 OPEN_GRAPH_LOCALES = {"en": "en_GB", "zh-hans": "zh_CN"}
+
+
+# The header lists every department while they are few; beyond that it links to the directory
+# alone, so that a page's size and cost do not grow with the number of departments.
+NAVIGATION_LIMIT = 12
+
+
+def navigation(departments):
+    """The departments the header lists: all of them, or none when there are too many."""
+    first = list(departments[: NAVIGATION_LIMIT + 1])
+    return first if len(first) <= NAVIGATION_LIMIT else []
+
+
+def localized(field_name):
+    return [build_localized_fieldname(field_name, code) for code, _name in settings.LANGUAGES]
 
 
 def site(request):
@@ -38,6 +54,6 @@ def site(request):
         "og_locale": OPEN_GRAPH_LOCALES.get(current, current),
         "icp_filing": getattr(settings, "ICP_FILING", ""),
         "nav_departments": SimpleLazyObject(
-            lambda: list(Department.objects.only("slug", "name", "name_en", "name_zh_hans", "position"))
+            lambda: navigation(Department.objects.only("slug", *localized("name"), "position"))
         ),
     }

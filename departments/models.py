@@ -125,21 +125,20 @@ class ContentVersion(models.Model):
 
 
 class HospitalQuerySet(models.QuerySet):
-    def for_overview(self):
-        """The hospital with everything its overview page shows."""
+    def for_overview(self, departments):
+        """The hospital with everything its overview page shows, and its first departments."""
         return self.prefetch_related(
             "staffstats_set",
             "researchfigure_set",
             "accreditation_set",
             "milestone_set",
             "facility_set",
-            models.Prefetch("departments", queryset=Department.objects.for_overview()),
-        )
-
-    def for_directory(self):
-        """The hospital with its departments and their headline figures."""
-        return self.prefetch_related(
-            models.Prefetch("departments", queryset=Department.objects.for_directory())
+            # A sliced prefetch needs its own attribute (Django cannot cache it as .all()).
+            models.Prefetch(
+                "departments",
+                queryset=Department.objects.for_overview()[:departments],
+                to_attr="first_departments",
+            ),
         )
 
 
@@ -463,11 +462,11 @@ class StaffStats(QualifiedFigure):
             ),
         ]
 
-    def get_metric_display(self):
-        return choice_label(self.Metric, self.metric)
-
     def __str__(self):
         return f"{self.owner}: {self.get_metric_display()} {self.value}"
+
+    def get_metric_display(self):
+        return choice_label(self.Metric, self.metric)
 
     @property
     def is_staff(self):
@@ -498,11 +497,11 @@ class ResearchFigure(QualifiedFigure):
             ),
         ]
 
-    def get_metric_display(self):
-        return choice_label(self.Metric, self.metric)
-
     def __str__(self):
         return f"{self.owner}: {self.get_metric_display()} {self.value}"
+
+    def get_metric_display(self):
+        return choice_label(self.Metric, self.metric)
 
 
 class AccreditationKind(models.TextChoices):
@@ -541,11 +540,11 @@ class Accreditation(Fact):
             ),
         ]
 
-    def get_kind_display(self):
-        return choice_label(self.Kind, self.kind)
-
     def __str__(self):
         return self.name
+
+    def get_kind_display(self):
+        return choice_label(self.Kind, self.kind)
 
 
 class LeaderRole(models.TextChoices):
@@ -570,11 +569,11 @@ class Leader(Fact):
             models.CheckConstraint(condition=~Q(name=""), name="leader_name_not_empty"),
         ]
 
-    def get_role_display(self):
-        return choice_label(self.Role, self.role)
-
     def __str__(self):
         return self.name
+
+    def get_role_display(self):
+        return choice_label(self.Role, self.role)
 
 
 class Procedure(Fact):
@@ -620,11 +619,11 @@ class Partner(Fact):
             models.CheckConstraint(condition=Q(kind__in=PartnerKind.values), name="partner_kind_valid"),
         ]
 
-    def get_kind_display(self):
-        return choice_label(self.Kind, self.kind)
-
     def __str__(self):
         return self.name
+
+    def get_kind_display(self):
+        return choice_label(self.Kind, self.kind)
 
 
 class Milestone(Fact):

@@ -60,8 +60,8 @@ def department_reference(department, request):
     )
 
 
-def hospital(hospital, request):
-    """The overview: the hospital and its departments."""
+def hospital(hospital, departments, request):
+    """The overview: the hospital and the departments it shows."""
     employees = next((item for item in hospital.staffstats_set.all() if item.metric == "employees"), None)
     return without_empty(
         {
@@ -77,7 +77,7 @@ def hospital(hospital, request):
             },
             "slogan": hospital.motto,
             "numberOfEmployees": quantity(employees) if employees else None,
-            "department": [department_reference(item, request) for item in hospital.departments.all()],
+            "department": [department_reference(item, request) for item in departments],
         }
     )
 

@@ -6,6 +6,7 @@ app_name = "departments"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("departments/", views.directory, name="directory"),
+    path("departments/page/<int:page>/", views.directory, name="directory-page"),
     path("departments/<slug:slug>/", views.DepartmentDetailView.as_view(), name="detail"),
     path("search/", views.search, name="search"),
     path("accessibility/", views.accessibility, name="accessibility"),

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.views.generic import DetailView
 from departments import charts, seo
 from departments import search as site_search
 from departments.cache import cache_public_page
+from departments.context_processors import navigation
 from departments.models import Department, Hospital
 
 
@@ -30,25 +32,51 @@ def the_hospital(queryset):
     return hospital
 
 
+# How many departments the overview shows before it sends visitors to the directory, and how
+# many a page of the directory lists: pages keep their size however many departments there are.
+OVERVIEW_DEPARTMENTS = 12
+DIRECTORY_PAGE_SIZE = 48
+
+
 @cache_public_page
 def overview(request):
-    hospital = the_hospital(Hospital.objects.for_overview())
+    hospital = the_hospital(Hospital.objects.for_overview(departments=OVERVIEW_DEPARTMENTS + 1))
+    first_departments = hospital.first_departments
+    departments = first_departments[:OVERVIEW_DEPARTMENTS]
     context = {
         "hospital": hospital,
-        "nav_departments": hospital.departments.all(),
-        "charts": charts.overview_charts(hospital),
-        "structured_data": seo.hospital(hospital, request),
+        "departments": departments,
+        "more_departments": len(first_departments) > OVERVIEW_DEPARTMENTS,
+        "nav_departments": navigation(first_departments),
+        "charts": charts.overview_charts(departments),
+        "structured_data": seo.hospital(hospital, departments, request),
     }
     return render(request, "departments/overview.html", context)
 
 
 @cache_public_page
-def directory(request):
-    hospital = the_hospital(Hospital.objects.for_directory())
+def directory(request, page=None):
+    if page == 1:
+        # The first page has one address: the directory's own.
+        return redirect("departments:directory", permanent=True)
+    if page is None:
+        page = 1
+    hospital = the_hospital(Hospital.objects.all())
+    paginator = Paginator(hospital.departments.for_directory(), DIRECTORY_PAGE_SIZE)
+    try:
+        departments = paginator.page(page)
+    except InvalidPage:
+        raise Http404("No such page of the directory.") from None
     breadcrumbs = [{"name": _("Departments")}]
+    if page > 1:
+        breadcrumbs = [
+            {"name": _("Departments"), "url": reverse("departments:directory")},
+            {"name": _("Page %(number)s") % {"number": page}},
+        ]
     context = {
         "hospital": hospital,
-        "nav_departments": hospital.departments.all(),
+        "departments": departments,
+        "nav_departments": navigation(departments) if paginator.num_pages == 1 else [],
         "breadcrumbs": breadcrumbs,
     }
     return render(request, "departments/directory.html", context)

@@ -19,6 +19,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted(str(path) for path in (ROOT / "fixtures").glob("*.json"))
@@ -59,6 +60,33 @@ def temporary_directory(prefix):
     return path
 
 
+def site_database(base):
+    """The deployed site's DATABASE_URL: SQLite in its directory, or PostgreSQL like the suite's.
+
+    When the suite runs on PostgreSQL (DATABASE_URL), the deployed site does too, on a database
+    of its own named after the suite's ("<name>_site"), made empty now and dropped at exit.
+    """
+    suite_url = os.environ.get("DATABASE_URL", "")
+    if not suite_url.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{base / 'db.sqlite3'}"
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(suite_url)
+    name = f"{parts.path.lstrip('/') or 'hospital'}_site"
+    server = parts._replace(path="/postgres").geturl()
+
+    def run(statement):
+        with psycopg.connect(server, autocommit=True, connect_timeout=10) as connection:
+            connection.execute(sql.SQL(statement).format(sql.Identifier(name)))
+
+    # WITH (FORCE): gunicorn workers from an earlier, interrupted run may still be connected.
+    run("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+    run("CREATE DATABASE {}")
+    atexit.register(run, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+    return parts._replace(path=f"/{name}").geturl()
+
+
 @functools.cache
 def production_site():
     """Environment of a production site, prepared with the README's deployment steps."""
@@ -68,7 +96,7 @@ def production_site():
         "DJANGO_PRODUCTION": "true",
         "DJANGO_SECRET_KEY": SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{base / 'db.sqlite3'}",
+        "DATABASE_URL": site_database(base),
         "DJANGO_STATIC_ROOT": str(base / "static"),
         "DJANGO_MEDIA_ROOT": str(base / "media"),
     }

@@ -1,9 +1,11 @@
 """Error pages: translated, free of tracebacks, and shown without the database."""
 
 import pytest
-from django.test import Client
+from django.db import OperationalError
+from django.test import Client, RequestFactory
 from django.utils import translation
 
+from hospital_site import errors
 from tests.serving import Gunicorn, free_port, production_site, request
 
 PROXIED = {"X-Forwarded-Proto": "https"}
@@ -56,6 +58,32 @@ def test_500_is_translated_and_shows_no_traceback(path, lang, heading):
     assert f"<h1>{heading}</h1>" in body
     assert "120" in body  # the emergency number, even on an error page
     assert not any(leak in body for leak in LEAKS)
+
+
+# No django_db mark: any database access in these handlers would raise.
+@pytest.mark.parametrize(
+    ("raised", "status", "heading"),
+    [
+        (RuntimeError("secret-internal-detail"), 500, "Something went wrong"),
+        (OperationalError("secret-internal-detail"), 503, "Temporarily unavailable"),
+    ],
+)
+def test_the_500_and_503_pages_need_no_database(raised, status, heading):
+    try:
+        raise raised
+    except type(raised):
+        response = errors.server_error(RequestFactory().get("/zh-hans/broken/"))
+    assert response.status_code == status
+    body = response.content.decode()
+    assert 'lang="zh-Hans"' in body
+    assert f"<h1>{chinese(heading)}</h1>" in body
+    assert not any(leak in body for leak in LEAKS)
+
+
+def test_the_404_page_needs_no_database():
+    response = errors.page_not_found(RequestFactory().get("/en/no-such-page/"), None)
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 import pytest
 from PIL import Image
 
+from departments.images import MAX_UPLOAD_BYTES
 from tests.serving import ROOT, Gunicorn, free_port, production_site, request
 
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
@@ -204,6 +205,26 @@ def test_an_oversized_upload_is_refused_with_413(deployed):
         headers={"Content-Type": "application/octet-stream"},
     )
     assert response.status == 413
+
+
+def test_the_body_limit_leaves_room_for_the_largest_photo():
+    """A photo may be up to MAX_UPLOAD_BYTES; the form around it needs room too (a megabyte)."""
+    limit = re.search(r"^\s*client_max_body_size (\d+)m;", SITE_CONFIG.read_text(), re.MULTILINE)
+    assert int(limit[1]) * 1024 * 1024 >= MAX_UPLOAD_BYTES + 1024 * 1024
+
+
+def test_a_photo_sized_upload_gets_through_to_django(deployed):
+    body = b"x" * (MAX_UPLOAD_BYTES + 512 * 1024)
+    response = get(
+        deployed,
+        "/en/admin/departments/department/add/",
+        method="POST",
+        body=body,
+        headers={"Content-Type": "application/octet-stream"},
+        timeout=30,
+    )
+    # Django answered, not nginx: an anonymous POST without a CSRF token is forbidden.
+    assert response.status == 403
 
 
 def csrf_login(deployed, username, password, forwarded_for):

@@ -13,7 +13,7 @@ from departments.models import Accreditation, Department, Hospital, Leader, Staf
 # rows. Issue 7 asked for at most 4 (overview) and 6 (department page); with one table per kind
 # of fact these pages cannot reach that without merging tables (see the README's "Speed").
 OVERVIEW = 8  # hospital, its 5 kinds of facts, departments, their summary figures
-DIRECTORY = 3  # hospital, departments, their headline figures
+DIRECTORY = 4  # hospital, the number of departments, a page of them, their headline figures
 DEPARTMENT = 11  # department with hospital, its 9 kinds of facts, the navigation
 SEARCH = 3  # matching departments, hospital facts, department facts
 
