@@ -7,7 +7,7 @@ PORT ?= 8000
 # The PostgreSQL run of the suite; `make test` uses it when the server answers.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hospital
 
-.PHONY: run setup install install-dev content test test-sqlite test-postgres lint format check bench screenshots export clean
+.PHONY: run setup install install-dev content test test-sqlite test-postgres lint format check bench screenshots observatory export clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,14 @@ test-postgres:
 ## Throughput of pages against a static file of the same size (never part of `make test`).
 bench: setup
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## Screenshots of the overview and a department page for the README (Chromium, both languages).
+screenshots: install-dev setup
+	$(BIN)/python docs/make_screenshots.py
+
+## Grade the production headers with Mozilla's HTTP Observatory (root: it binds ports 80 and 443).
+observatory: setup
+	$(BIN)/python bench/observatory.py
 
 clean:
 	rm -rf staticfiles .pytest_cache .ruff_cache
