@@ -8,7 +8,7 @@ up, then measures with wrk, in alternation and over several rounds: the overview
 page, a Chinese department page, a search, a static file of the department page's size served
 by whitenoise, and a bare Django view returning the same bytes. Prints requests/s, p50 and p99
 (medians over the rounds) and the ratios page/static and page/bare, then the render path alone
-(in-process, cache bypassed, median of 200 renders).
+(in-process, cache bypassed, median of 200 renders) of the department page and the overview.
 """
 
 import argparse
@@ -87,25 +87,32 @@ def to_ms(value):
 
 
 def render_times(env, slug, renders):
-    """Median milliseconds to render a department page in-process, with no page cache."""
+    """Median milliseconds to render the department page and the overview in-process, no page cache."""
     code = f"""
-import statistics, time, django
+import json, statistics, time, django
 django.setup()
 from django.test import RequestFactory
 from django.utils import translation
-from departments.views import DepartmentDetailView
-view = DepartmentDetailView.as_view()
+from departments.views import DepartmentDetailView, overview
+department = DepartmentDetailView.as_view()
 factory = RequestFactory(headers={{"host": "127.0.0.1"}})
-times = []
+pages = {{
+    "department": lambda: department(factory.get("/en/departments/{slug}/"), slug="{slug}").render(),
+    "overview": lambda: overview(factory.get("/en/")),
+}}
+medians = {{}}
 with translation.override("en"):
-    for _ in range({renders} + 10):
-        start = time.perf_counter()
-        view(factory.get("/en/departments/{slug}/"), slug="{slug}").render()
-        times.append((time.perf_counter() - start) * 1000)
-print(statistics.median(times[10:]))
+    for name, render in pages.items():
+        times = []
+        for _ in range({renders} + 10):
+            start = time.perf_counter()
+            render()
+            times.append((time.perf_counter() - start) * 1000)
+        medians[name] = statistics.median(times[10:])
+print(json.dumps(medians))
 """
     out = subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    return float(out.stdout.strip())
+    return json.loads(out.stdout.strip())
 
 
 def main():
@@ -243,9 +250,9 @@ def main():
             f"| {r['rps'] / static['rps']:>8.2f} | {r['rps'] / bare['rps']:>7.2f} | {r['failures']:>7} |"
         )
     render_ms = render_times(env, slug, args.renders)
-    print(
-        f"\nDepartment page render path (in-process, no cache, median of {args.renders}): {render_ms:.2f} ms"
-    )
+    print(f"\nRender path (in-process, no page cache, median of {args.renders}):")
+    for name, milliseconds in render_ms.items():
+        print(f"  {name}: {milliseconds:.2f} ms")
     shutil.rmtree(workdir, ignore_errors=True)
     if args.json:
         Path(args.json).write_text(
