@@ -7,7 +7,7 @@ PORT ?= 8000
 # The PostgreSQL run of the suite; `make test` uses it when the server answers.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hospital
 
-.PHONY: run setup install install-dev content test test-sqlite test-postgres lint format check bench screenshots observatory export clean
+.PHONY: run setup install install-dev test test-sqlite test-postgres lint format check bench screenshots observatory export clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ test-postgres:
 ## Throughput of pages against a static file of the same size (never part of `make test`).
 bench: setup
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## Write the live content (admin edits included) back to fixtures/ for review: `git diff fixtures/`.
+export: install
+	$(BIN)/python manage.py export_content
 
 ## Screenshots of the overview and a department page for the README (Chromium, both languages).
 screenshots: install-dev setup

@@ -2,6 +2,7 @@
 
     python bench/load_benchmark.py                                  # 100, 1000, 5000; both databases
     python bench/load_benchmark.py --sizes 100 1000 --databases sqlite
+    python bench/load_benchmark.py --sizes 5000 --phases load       # the first load only
 
 For each size, bench/generate_fixtures.py writes a synthetic set (11 records a department); then,
 for each database, a fresh migrated database gets:
@@ -29,6 +30,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+PHASES = ["load", "reload", "preview"]
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/hospital_bench_load")
 
 
@@ -44,12 +46,12 @@ def fresh_postgres(url):
     return url
 
 
-def measure(database_url, fixtures):
-    """In a child process: migrate, then time load, reload and preview."""
+def measure(database_url, fixtures, phases):
+    """In a child process: migrate, then time the phases (load, reload, preview) in that order."""
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "hospital_site.settings"}
     env.pop("REDIS_URL", None)
     result = subprocess.run(
-        [PYTHON, __file__, "--child", str(fixtures)],
+        [PYTHON, __file__, "--child", str(fixtures), "--phases", *phases],
         cwd=ROOT,
         env=env,
         check=True,
@@ -59,7 +61,7 @@ def measure(database_url, fixtures):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def child(fixtures):
+def child(fixtures, phases):
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -75,6 +77,8 @@ def child(fixtures):
         ("reload", "loaddata", files),
         ("preview", "refresh_content", [fixtures]),
     ]:
+        if name not in phases:
+            continue
         start = time.perf_counter()
         call_command(command, *arguments, verbosity=0, stdout=io.StringIO())
         timings[name] = time.perf_counter() - start
@@ -87,12 +91,20 @@ def main():
     parser.add_argument(
         "--databases", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"]
     )
+    parser.add_argument(
+        "--phases",
+        nargs="+",
+        choices=PHASES,
+        default=PHASES,
+        help="what to time (a later phase needs the rows of the load, which always runs first)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    phases = [phase for phase in PHASES if phase in args.phases or phase == "load"]
     if args.child:
-        return child(args.child)
+        return child(args.child, phases)
 
-    print(f"{'database':<10} {'departments':>11} {'rows':>7}  {'load':>17}  {'reload':>17}  {'preview':>17}")
+    print(f"{'database':<10} {'departments':>11} {'rows':>7}  " + "  ".join(f"{p:>17}" for p in phases))
     with tempfile.TemporaryDirectory(prefix="load-bench-") as workdir:
         for size in args.sizes:
             fixtures = Path(workdir) / f"fixtures-{size}"
@@ -107,10 +119,9 @@ def main():
                     url = f"sqlite:///{Path(workdir) / f'bench-{size}.sqlite3'}"
                 else:
                     url = fresh_postgres(POSTGRES_URL)
-                timings = measure(url, fixtures)
+                timings = measure(url, fixtures, phases)
                 cells = [
-                    f"{timings[name]:6.1f} s {timings['rows'] / timings[name]:6.0f}/s"
-                    for name in ("load", "reload", "preview")
+                    f"{timings[name]:6.1f} s {timings['rows'] / timings[name]:6.0f}/s" for name in phases
                 ]
                 print(f"{database:<10} {size:>11,} {timings['rows']:>7,}  " + "  ".join(cells), flush=True)
 

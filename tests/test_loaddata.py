@@ -248,6 +248,31 @@ def test_good_files_loaded_with_a_broken_one_are_not_applied_either(broken, cont
     assert database_dump() != before
 
 
+def test_a_slug_given_again_in_another_file_changes_nothing_and_names_both_records(content, tmp_path):
+    """The same department slug in a second file is the same natural key: loaddata would keep the
+    last copy (the other file's texts) without a word."""
+    again = copy.deepcopy(spine_records()[0])
+    again["fields"]["name_en"] = "Another Spine Surgery"
+    other = write(tmp_path, [again], name="50-another-department.json")
+    before = database_dump()
+
+    with pytest.raises(CommandError) as error:
+        call_command("loaddata", SPINE, other, verbosity=0)
+
+    message = str(error.value)
+    assert f"{other}, record 1 (departments.department 'spine-surgery'): repeats record 1 of" in message
+    assert "30-spine-surgery.json" in message and "silently keep only the last copy" in message
+    assert database_dump() == before
+
+
+def test_no_content_model_has_a_many_to_many_list(db):
+    """loaddata replaces a many-to-many set with the fixture's list, silently dropping what editors
+    added. No content model has one (relations are foreign keys to the owner), so a fixture giving
+    such a list is refused as an unknown field; a model that gains one needs that trap handled."""
+    for model in loading.content_models():
+        assert not model._meta.local_many_to_many, model
+
+
 def test_the_rules_checked_before_loading_hold_at_the_database_too(content):
     """A bulk update skips every check in Python; the database still refuses."""
     for queryset, change in [

@@ -11,10 +11,12 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
 
 from departments import loading
+from departments.management.commands.refresh_content import Command as RefreshContentCommand
 from departments.models import ContentVersion, Department, StaffStats
 from tests.conftest import FIXTURES, ROOT
 from tests.test_loaddata import database_dump, manage_py
@@ -167,6 +169,25 @@ def test_prune_deletes_exactly_what_the_preview_listed(content, fixtures):
     assert deleted == listed_for_deletion == listed(applied, "delete")
     assert f"Applied: 0 new, 0 changed, {len(deleted)} deleted." in applied
     assert "Nothing to do" in refresh(fixtures, "--prune")
+
+
+def test_apply_is_one_transaction_with_the_load_and_the_prune(content, fixtures, monkeypatch):
+    """A failure after the load (here, while pruning) undoes the whole refresh, load included."""
+    edit(fixtures / "30-spine-surgery.json", set_value("staffstats", "professors", value=99))
+    (fixtures / "40-plastic-cosmetic-surgery.json").unlink()
+    before = database_dump()
+
+    def prune_then_fail(self, changes, snapshot, using):
+        prune(self, changes, snapshot, using)
+        assert not Department.objects.filter(slug="plastic-cosmetic-surgery").exists()
+        raise DatabaseError("the connection was lost")
+
+    prune = RefreshContentCommand.prune
+    monkeypatch.setattr(RefreshContentCommand, "prune", prune_then_fail)
+    with pytest.raises(DatabaseError):
+        refresh(fixtures, "--prune", "--apply")
+
+    assert database_dump() == before
 
 
 def test_prune_keeps_a_department_the_fixtures_still_give_entries_of(content, fixtures):
