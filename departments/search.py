@@ -23,6 +23,9 @@ from departments.models import Accreditation, Condition, Department, Leader, Pro
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
 MAX_FACTS = 200
+# A search that matches nearly everything ("department") would otherwise list every department:
+# the first ones are shown, with a hint to narrow the search.
+MAX_DEPARTMENTS = 30
 
 # The sections of a department page a fact can be found in, in the page's order.
 SECTIONS = {
@@ -168,12 +171,12 @@ def shown_text(values):
 def run(query):
     """The departments (and the hospital) that match, each with the facts of its page that matched."""
     if not query:
-        return []
+        return Found()
     rows = fact_rows(query.terms)
     department_ids = {department_id for _section, _position, department_id, *_rest in rows if department_id}
     departments = Department.objects.filter(
         matching(query.terms, DEPARTMENT_FIELDS) | Q(pk__in=department_ids)
-    ).only("slug", "position", *localized("name"), *localized("summary"))
+    ).only("slug", "position", *localized("name"), *localized("summary"))[: MAX_DEPARTMENTS + 1]
     results = {}
     for department in departments:
         results[department.pk] = Result(
@@ -211,12 +214,20 @@ def run(query):
                 detail_lang="" if role else detail_lang,
             )
         )
-    found = [*results.values(), *([hospital] if hospital else [])]
+    pages = list(results.values())
+    found = Found([*pages[:MAX_DEPARTMENTS], *([hospital] if hospital else [])])
+    found.more = len(pages) > MAX_DEPARTMENTS
     order = list(SECTIONS)
     for result in found:
         # As they appear on the page.
         result.matches.sort(key=lambda match: (order.index(match.section), match.position))
     return found
+
+
+class Found(list):
+    """The results; `more` when more departments matched than are listed."""
+
+    more = False
 
 
 def lang_of(instance, field_name):

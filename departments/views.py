@@ -113,6 +113,7 @@ def search(request):
         "results": site_search.run(query),
         "highlight": site_search.highlight_pattern(query),
         "max_length": site_search.MAX_QUERY_LENGTH,
+        "max_departments": site_search.MAX_DEPARTMENTS,
         "breadcrumbs": [{"name": _("Search")}],
         # The page is its own search form.
         "hide_site_search": True,

@@ -218,3 +218,24 @@ def test_parse_makes_any_text_safe_to_search():
     assert long.shortened and len(long.text) == search.MAX_QUERY_LENGTH
     assert len(search.parse(" ".join(str(n) for n in range(50))).terms) == search.MAX_TERMS
     assert search.parse("脊柱肿瘤").terms == ["脊柱肿瘤"]
+
+
+@pytest.mark.django_db
+def test_a_search_matching_every_department_lists_the_first_and_says_so(client):
+    hospital = make_hospital()
+    for number in range(search.MAX_DEPARTMENTS + 5):
+        make_department(hospital, slug=f"department-{number:03}", position=number)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/en/search/?q=department")
+    assert len(queries.captured_queries) <= 4
+    listed = re.findall(
+        r'<h3 class="result__title"><a href="/en/departments/(department-\d+)/"', response.text
+    )
+    assert listed == [f"department-{number:03}" for number in range(search.MAX_DEPARTMENTS)]
+    assert f"More than {search.MAX_DEPARTMENTS} departments match" in unescape(response.text)
+
+
+@pytest.mark.usefixtures("content")
+def test_a_search_with_few_results_says_nothing_about_more(client):
+    response = client.get("/en/search/?q=spine")
+    assert "departments match; the first" not in unescape(response.text)
