@@ -76,6 +76,8 @@ class CachedPage:
             response["Content-Encoding"] = "gzip"
         else:
             response = HttpResponse(self.body, headers=self.headers)
+        if response.status_code == 200:
+            response["Content-Length"] = str(len(response.content))
         response["ETag"] = etag
         if self.last_modified:
             response["Last-Modified"] = self.last_modified

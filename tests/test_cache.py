@@ -83,6 +83,8 @@ def test_pages_are_compressed_for_clients_that_accept_it(client):
     assert len(compressed.content) < len(plain.content) / 3
     assert "Accept-Encoding" in compressed["Vary"]
     assert compressed["ETag"] != plain["ETag"]
+    assert int(compressed["Content-Length"]) == len(compressed.content)
+    assert int(plain["Content-Length"]) == len(plain.content)
 
 
 def test_admin_and_unknown_pages_are_never_cached_or_compressed(client):
