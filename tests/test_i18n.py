@@ -16,15 +16,9 @@ from departments.formatting import format_figure
 from departments.models import Department, Leader
 from tests.conftest import FIXTURES, ROOT
 from tests.factories import make_department, make_hospital
+from tests.pages import CONTENT_PAGES
 
-PUBLIC_PATHS = [
-    "",
-    "departments/",
-    "departments/gastrointestinal-surgery/",
-    "departments/colorectal-anal-surgery/",
-    "departments/spine-surgery/",
-    "departments/plastic-cosmetic-surgery/",
-]
+PUBLIC_PATHS = CONTENT_PAGES
 HTML_LANG = {"en": "en", "zh-hans": "zh-Hans"}
 # Latin-script words a Chinese page may show: abbreviations used in Chinese medicine as they are,
 # and the language switch's own label.

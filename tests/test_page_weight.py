@@ -8,27 +8,18 @@ from django.conf import settings
 from departments.context_processors import NAVIGATION_LIMIT
 from departments.views import DIRECTORY_PAGE_SIZE, OVERVIEW_DEPARTMENTS
 from tests.factories import make_department, make_figure, make_hospital
+from tests.pages import LANGUAGES, PUBLIC_PAGES
 
 pytestmark = pytest.mark.django_db
 
 MAX_HTML_BYTES = 40_000
 MAX_CSS_BYTES = 20_000
-DEPARTMENT_SLUGS = [
-    "gastrointestinal-surgery",
-    "colorectal-anal-surgery",
-    "spine-surgery",
-    "plastic-cosmetic-surgery",
-]
 
 
 def public_paths():
-    for language in ("en", "zh-hans"):
-        yield f"/{language}/"
-        yield f"/{language}/departments/"
-        yield f"/{language}/accessibility/"
-        yield f"/{language}/search/?q=surgery"
-        for slug in DEPARTMENT_SLUGS:
-            yield f"/{language}/departments/{slug}/"
+    for language in LANGUAGES:
+        for page in [*PUBLIC_PAGES, "search/?q=surgery"]:
+            yield f"/{language}/{page}"
 
 
 @pytest.mark.usefixtures("content")

@@ -18,20 +18,12 @@ from django.utils import translation
 
 from departments.formatting import format_figure
 from departments.models import Department, Hospital
+from tests.pages import LANGUAGES, PUBLIC_PAGES
 from tests.test_i18n import LATIN_ALLOWED_IN_CHINESE, people_names, visible_text
 
 pytestmark = pytest.mark.usefixtures("content")
 
-LANGUAGES = ["en", "zh-hans"]
-PAGES = [
-    "",
-    "departments/",
-    "departments/gastrointestinal-surgery/",
-    "departments/colorectal-anal-surgery/",
-    "departments/spine-surgery/",
-    "departments/plastic-cosmetic-surgery/",
-    "accessibility/",
-]
+PAGES = PUBLIC_PAGES
 SEARCH_PAGES = ["search/", "search/?q=surgery", "search/?q=外科", "search/?q=nothing-matches-this"]
 VOCABULARY = json.loads((Path(__file__).parent / "data" / "schemaorg-vocabulary.json").read_text())
 DATA_TYPES = {"Text", "URL", "Date", "DateTime", "Time", "Number", "Integer", "Float", "Boolean"}
