@@ -2,7 +2,6 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
-from modeltranslation.utils import build_localized_fieldname
 
 # Open Graph names a locale by language and territory.
 OPEN_GRAPH_LOCALES = {"en": "en_GB", "zh-hans": "zh_CN"}
@@ -19,13 +18,10 @@ def navigation(departments):
     return first if len(first) <= NAVIGATION_LIMIT else []
 
 
-def localized(field_name):
-    return [build_localized_fieldname(field_name, code) for code, _name in settings.LANGUAGES]
-
-
 def site(request):
     """The language switch and alternates for every page, and the site's navigation (lazily)."""
     from departments.models import Department
+    from departments.search import localized
 
     current = get_language()
     # Search results stay the same search in the other language.
