@@ -76,6 +76,7 @@ def directory(request, page=None):
     context = {
         "hospital": hospital,
         "departments": departments,
+        # A later page holds few departments, not all of them: only a single page is the whole list.
         "nav_departments": navigation(departments) if paginator.num_pages == 1 else [],
         "breadcrumbs": breadcrumbs,
     }
