@@ -28,11 +28,11 @@ def content(db):
 CONTENT_ROWS = []
 
 
-def content_tables():
+def content_models():
     from django.apps import apps
 
     # Parents before children: the order in which the app's models are declared.
-    return [model._meta.db_table for model in apps.get_app_config("departments").get_models()]
+    return list(apps.get_app_config("departments").get_models())
 
 
 def read_rows():
@@ -40,7 +40,7 @@ def read_rows():
 
     rows = []
     with connection.cursor() as cursor:
-        for table in content_tables():
+        for table in (model._meta.db_table for model in content_models()):
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             columns = [column[0] for column in cursor.description]
             rows.append((table, columns, cursor.fetchall()))
@@ -48,7 +48,6 @@ def read_rows():
 
 
 def write_rows(rows):
-    from django.apps import apps
     from django.core.management.color import no_style
     from django.db import connection
 
@@ -60,8 +59,7 @@ def write_rows(rows):
             names = ", ".join(quote(column) for column in columns)
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", values)
-        models = list(apps.get_app_config("departments").get_models())
-        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+        for statement in connection.ops.sequence_reset_sql(no_style(), content_models()):
             cursor.execute(statement)
     # As loaddata does: check the deferred foreign keys now (on PostgreSQL this also clears the
     # pending trigger events that would make a later TRUNCATE in the same transaction fail).

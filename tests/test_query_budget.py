@@ -15,7 +15,7 @@ from departments.models import Accreditation, Department, Hospital, Leader, Staf
 OVERVIEW = 8  # hospital, its 5 kinds of facts, departments, their summary figures
 DIRECTORY = 4  # hospital, the number of departments, a page of them, their headline figures
 DEPARTMENT = 11  # department with hospital, its 9 kinds of facts, the navigation
-SEARCH = 3  # matching departments, hospital facts, department facts
+SEARCH = 3  # the matching facts (one UNION), their departments, the navigation
 
 
 def render(path, view, **kwargs):
