@@ -31,13 +31,14 @@ def site(request):
     languages = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
+        path = translate_url(request.path, code)
         languages.append(
             {
                 "code": code,
                 "html_code": "zh-Hans" if code == "zh-hans" else code,
                 "name_local": info["name_local"],
-                "url": request.build_absolute_uri(translate_url(request.path, code)),
-                "path": translate_url(request.path, code) + query,
+                "url": request.build_absolute_uri(path),
+                "path": path + query,
                 "is_current": code == current,
                 "og_locale": OPEN_GRAPH_LOCALES.get(code, code),
             }

@@ -62,7 +62,7 @@ def department_reference(department, request):
 
 def hospital(hospital, departments, request):
     """The overview: the hospital and the departments it shows."""
-    employees = next((item for item in hospital.staffstats_set.all() if item.metric == "employees"), None)
+    employees = next((item for item in hospital.facts["figures"] if item.metric == "employees"), None)
     return without_empty(
         {
             "@context": CONTEXT,
@@ -85,7 +85,7 @@ def hospital(hospital, departments, request):
 def department(department, request):
     """A department's page: the clinic, what it treats and does, and who leads it."""
     founded = department.founded_on
-    leaders = department.leader_set.all()
+    leaders = department.facts["leaders"]
     return without_empty(
         {
             "@context": CONTEXT,
@@ -96,13 +96,13 @@ def department(department, request):
             "slogan": department.motto,
             "parentOrganization": hospital_reference(department.hospital, request),
             "knowsAbout": [
-                {"@type": "MedicalCondition", "name": item.name} for item in department.condition_set.all()
+                {"@type": "MedicalCondition", "name": item.name} for item in department.facts["conditions"]
             ],
             "availableService": [
                 without_empty(
                     {"@type": "MedicalProcedure", "name": item.name, "alternateName": item.abbreviations}
                 )
-                for item in department.procedure_set.all()
+                for item in department.facts["procedures"]
             ],
             "founder": [person(item) for item in leaders if item.role == Leader.Role.FOUNDER],
             "employee": [person(item) for item in leaders if item.role != Leader.Role.FOUNDER],

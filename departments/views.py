@@ -93,7 +93,7 @@ class DepartmentDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        figures = self.object.staffstats_set.all()
+        figures = self.object.facts["figures"]
         context["staff_figures"] = [item for item in figures if item.is_staff]
         context["activity_figures"] = [item for item in figures if not item.is_staff]
         context["staff_chart"] = charts.staff_chart(context["staff_figures"])

@@ -9,12 +9,12 @@ from django.utils import translation
 from departments import views
 from departments.models import Accreditation, Department, Hospital, Leader, StaffStats
 
-# Queries of the render path (no page cache): one per table a page shows, whatever the number of
-# rows. Issue 7 asked for at most 4 (overview) and 6 (department page); with one table per kind
-# of fact these pages cannot reach that without merging tables (see the README's "Speed").
-OVERVIEW = 8  # hospital, its 5 kinds of facts, departments, their summary figures
+# Queries of the render path (no page cache), the same whatever the number of rows. Issue 7's
+# budgets: at most 4 for the overview, the directory and search, 6 for a department page. All the
+# facts of a page come in one query (Hospital.facts, Department.facts).
+OVERVIEW = 4  # hospital, its facts (one UNION), its first departments, their summary figures
 DIRECTORY = 4  # hospital, the number of departments, a page of them, their headline figures
-DEPARTMENT = 11  # department with hospital, its 9 kinds of facts, the navigation
+DEPARTMENT = 3  # department with hospital, its facts (one UNION), the navigation
 SEARCH = 3  # the matching facts (one UNION), their departments, the navigation
 
 
