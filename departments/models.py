@@ -126,23 +126,6 @@ class ContentVersion(models.Model):
             cls.objects.using(using).get_or_create(id=1, defaults={"version": 1, "changed_at": now})
 
 
-class HospitalQuerySet(models.QuerySet):
-    def for_overview(self, departments):
-        """The hospital with its first departments (its facts come with `facts`, in one query)."""
-        return self.prefetch_related(
-            # A sliced prefetch needs its own attribute (Django cannot cache it as .all()).
-            models.Prefetch(
-                "departments",
-                queryset=Department.objects.for_overview()[:departments],
-                to_attr="first_departments",
-            ),
-        )
-
-
-class HospitalManager(SlugManager.from_queryset(HospitalQuerySet)):
-    pass
-
-
 class Hospital(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
@@ -164,7 +147,7 @@ class Hospital(models.Model):
     reviewed_on = models.DateField(help_text=_("When this content was last reviewed."))
     source = models.CharField(max_length=100, choices=SOURCE_FILES, blank=True)
 
-    objects = HospitalManager()
+    objects = SlugManager()
 
     class Meta:
         ordering = ["slug"]

@@ -40,8 +40,9 @@ DIRECTORY_PAGE_SIZE = 48
 
 @cache_public_page
 def overview(request):
-    hospital = the_hospital(Hospital.objects.for_overview(departments=OVERVIEW_DEPARTMENTS + 1))
-    first_departments = hospital.first_departments
+    hospital = the_hospital(Hospital.objects.all())
+    # One more than shown, to know whether there are more.
+    first_departments = list(hospital.departments.for_overview()[: OVERVIEW_DEPARTMENTS + 1])
     departments = first_departments[:OVERVIEW_DEPARTMENTS]
     context = {
         "hospital": hospital,
