@@ -7,6 +7,8 @@ default, Redis when REDIS_URL is set) and, keyed by the same version, in each wo
 so a warm request costs one small query.
 """
 
+import contextlib
+import contextvars
 import gzip
 import hashlib
 import logging
@@ -28,8 +30,33 @@ LOCAL_PAGES_PER_WORKER = 500
 CACHED_HEADERS = ("Content-Type", "Content-Language")
 
 
+# Inside one_version_bump(): the databases written to, whose version is bumped once at the end.
+deferred_bumps = contextvars.ContextVar("deferred_bumps", default=None)
+
+
 def content_changed(sender, using=None, **kwargs):
-    ContentVersion.bump(using=using)
+    written = deferred_bumps.get()
+    if written is None:
+        ContentVersion.bump(using=using)
+    else:
+        written.add(using)
+
+
+@contextlib.contextmanager
+def one_version_bump():
+    """Bump the content version once for all the writes inside, after them, rather than per row.
+
+    For loads of thousands of rows, which run in one transaction: readers see the new version
+    when the new content commits, either way. Nothing is bumped if the block fails.
+    """
+    token = deferred_bumps.set(set())
+    try:
+        yield
+        written = deferred_bumps.get()
+    finally:
+        deferred_bumps.reset(token)
+    for using in written:
+        ContentVersion.bump(using=using)
 
 
 def connect_signals():

@@ -22,6 +22,7 @@ from django.db import DatabaseError, connections
 from modeltranslation.management.commands.loaddata import Command as TranslationLoadDataCommand
 
 from departments import loading
+from departments.cache import one_version_bump
 from departments.models import Department, Fact, Hospital
 
 # PostgreSQL plans each natural-key lookup from the tables' statistics. Tables that grew inside
@@ -70,7 +71,8 @@ class Command(TranslationLoadDataCommand):
             for model in (Hospital, Department)
         }
         self.saved, self.statistics_after = 0, FIRST_STATISTICS_AFTER
-        super().loaddata(fixture_labels)
+        with one_version_bump():
+            super().loaddata(fixture_labels)
 
     def save_obj(self, obj):
         setattr(obj.object, loading.CHECKED, self.all_checked)
