@@ -101,4 +101,3 @@ def test_query_strings_bypass_the_cache(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(20) as captured:
         client.get(SPINE + "?utm_source=x")
     assert len(captured) > 1
-
