@@ -1,11 +1,10 @@
 """An owner's facts come in one query (models.facts_of) and are exactly what the ORM would give."""
 
-import datetime
-
 import pytest
 from django.db.models import F
 
 from departments.models import FACT_KINDS, Department, Hospital, Milestone
+from tests.factories import make_hospital
 
 
 def through_the_orm(owner, model):
@@ -64,15 +63,6 @@ def test_milestones_without_a_month_come_first_in_their_year():
 
 @pytest.mark.django_db
 def test_an_owner_with_no_facts_has_every_kind_empty(django_assert_num_queries):
-    hospital = Hospital.objects.create(
-        slug="h",
-        name_en="H",
-        city_en="C",
-        province_en="P",
-        founded_year=1949,
-        summary_en="S.",
-        description_en="D.",
-        reviewed_on=datetime.date(2026, 1, 1),
-    )
+    hospital = make_hospital()
     with django_assert_num_queries(1):
         assert hospital.facts == {kind: [] for kind in FACT_KINDS}

@@ -7,7 +7,8 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from departments import views
-from departments.models import Accreditation, Department, Hospital, Leader, StaffStats
+from departments.models import Accreditation, Department, Leader, StaffStats
+from tests.factories import make_hospital
 
 # Queries of the render path (no page cache), the same whatever the number of rows. Issue 7's
 # budgets: at most 4 for the overview, the directory and search, 6 for a department page. All the
@@ -46,16 +47,7 @@ def test_budgets_on_the_real_content(django_assert_num_queries):
 
 @pytest.mark.django_db
 def test_budgets_hold_with_200_departments(django_assert_num_queries):
-    hospital = Hospital.objects.create(
-        slug="big",
-        name_en="Big Hospital",
-        city_en="City",
-        province_en="Province",
-        founded_year=1949,
-        summary_en="Summary.",
-        description_en="Description.",
-        reviewed_on=datetime.date(2026, 1, 1),
-    )
+    hospital = make_hospital()
     departments = Department.objects.bulk_create(
         Department(
             hospital=hospital,
