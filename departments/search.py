@@ -82,7 +82,7 @@ def matching(terms, fields):
 
 
 # Per kind of fact: the fields searched, the one shown, and the one shown beside it.
-FACT_KINDS = [
+SEARCHED_KINDS = [
     ("conditions", Condition, [*localized("name"), *localized("examples")], "name", "examples"),
     ("procedures", Procedure, [*localized("name"), *localized("description"), "abbreviations"], "name", None),
     ("leaders", Leader, ["name", *localized("title")], None, None),
@@ -111,7 +111,7 @@ def fact_rows(terms):
     """Each matching fact as (section, position, department id, hospital id, leader role, texts, details)."""
     text = CharField()
     parts = []
-    for section, model, fields, shown, beside in FACT_KINDS:
+    for section, model, fields, shown, beside in SEARCHED_KINDS:
         columns = {
             "section": Value(section, output_field=text),
             "role_code": F("role") if model is Leader else Value("", output_field=text),
