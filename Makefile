@@ -7,7 +7,7 @@ PORT ?= 8000
 # The PostgreSQL run of the suite; `make test` uses it when the server answers.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hospital
 
-.PHONY: run setup install install-dev test test-sqlite test-postgres lint format check bench screenshots observatory export clean
+.PHONY: run setup install install-dev test test-sqlite test-postgres test-deep lint format check bench screenshots observatory export clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +30,11 @@ setup: install
 	$(BIN)/python manage.py loaddata fixtures/*.json
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 
-## Serve the site with gunicorn at http://$(HOST):$(PORT) (DEBUG off, whitenoise for static files).
+## Serve the site with gunicorn at http://$(HOST):$(PORT) (DEBUG off, whitenoise for static files;
+## threaded workers, since no proxy in front shields it from slow clients: gunicorn.conf.py).
 run: setup
 	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) hospital_site.wsgi
+	GUNICORN_WORKER_CLASS=gthread $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) hospital_site.wsgi
 
 ## Lint, Django's checks, then the whole suite on SQLite and (when it answers) PostgreSQL.
 test: install-dev lint check test-sqlite test-postgres
@@ -63,6 +64,10 @@ test-postgres:
 	else \
 		echo "NOTE: PostgreSQL does not answer at $(TEST_DATABASE_URL): the PostgreSQL run was SKIPPED."; \
 	fi
+
+## The property tests (tests/test_property_*.py) with hundreds of examples, not the suite's few dozen.
+test-deep: install-dev
+	HYPOTHESIS_PROFILE=deep $(BIN)/pytest $(wildcard tests/test_property_*.py)
 
 ## Throughput of pages against a static file of the same size (never part of `make test`).
 bench: setup

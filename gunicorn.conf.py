@@ -8,9 +8,15 @@ The listening socket stays open in the master throughout, so a reload under load
 (tests/test_nginx.py checks it). Code is loaded in each worker, not in the master (no
 preload_app), which is what makes HUP pick up new code.
 
-Slow clients are nginx's job: sync workers serve one request at a time, so a client that sends
-its request slowly would hold one. nginx reads whole requests (and buffers whole responses)
-before passing them on, so gunicorn only ever talks to nginx.
+Slow clients: behind nginx (deploy/), nginx reads whole requests and buffers whole responses, so
+gunicorn only ever talks to nginx, and sync workers are right. Without it (`make run`), a phone on
+a bad network sends its request slowly and holds whatever reads it: a sync worker serves one
+connection at a time, so ten slow clients took the site down. So `make run` asks for threaded
+workers (GUNICORN_WORKER_CLASS=gthread): each connection gets a thread of a pool, and slow clients
+hold threads, not the site. They are not the default because gunicorn's gthread worker, when a
+reload stops it, drops connections it has accepted but not yet read (seen here as a reset
+request during `kill -HUP`), which sync workers never do (tests/test_gunicorn.py). The README's
+"Reliability" section has the measurements.
 """
 
 import os
@@ -27,10 +33,14 @@ def cpu_count():
 wsgi_app = "hospital_site.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 
-# gunicorn's rule of thumb for sync workers: two per core plus one, so a core is never idle while
-# a worker waits on the database.
+# gunicorn's rule of thumb: two workers per core plus one, so a core is never idle while a worker
+# waits on the database.
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * cpu_count() + 1))
-worker_class = "sync"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+# With gthread, each worker serves this many connections at once, one a thread; a thread waiting
+# on a slow client holds no core. Each thread keeps its own database connection.
+# (gunicorn turns sync workers into gthread ones when threads > 1, so they keep one.)
+threads = int(os.environ.get("GUNICORN_THREADS", 32)) if worker_class == "gthread" else 1
 
 # A request that takes longer than this is stuck: its worker is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))

@@ -19,7 +19,7 @@ from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 
 from departments import images, models
-from departments.forms import ContentForm, FactInlineFormSet, PhotoField
+from departments.forms import ContentForm, FactInlineFormSet, PhotoField, TextareaWidget
 
 admin.site.site_header = _("The First Hospital of Jilin University: content")
 admin.site.site_title = _("Hospital content")
@@ -108,13 +108,19 @@ class ChineseTranslationFilter(admin.SimpleListFilter):
         return queryset
 
 
+FORMFIELD_OVERRIDES = {
+    # A website typed without a scheme is taken as https:// (Django 6's default).
+    db_models.URLField: {"assume_scheme": "https"},
+    db_models.TextField: {"widget": TextareaWidget},
+}
+
+
 class ContentAdmin(TabbedTranslationMedia, TranslationAdmin):
     """Every translated model: its list says which fields still lack Chinese, and filters on it."""
 
     form = ContentForm
     list_per_page = 50
-    # A website typed without a scheme is taken as https:// (Django 6's default).
-    formfield_overrides = {db_models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = FORMFIELD_OVERRIDES
 
     def get_list_display(self, request):
         return (*super().get_list_display(request), "missing_chinese")
@@ -183,6 +189,7 @@ def fact_inline(model, owner):
             "fk_name": owner,
             "form": ContentForm,
             "formset": FactInlineFormSet,
+            "formfield_overrides": FORMFIELD_OVERRIDES,
             "fields": (*FACT_FIELDS[model], *PROVENANCE),
             "prepopulated_fields": {"slug": slug_source(model)},
             "extra": 0,
@@ -197,6 +204,11 @@ class HospitalAdmin(PhotoAdmin):
     search_fields = (*in_all_languages("name", "other_name", "city"), "slug")
     list_filter = ("reviewed_on",)
     prepopulated_fields = {"slug": ("name_en",)}
+
+    def has_add_permission(self, request):
+        # The site describes one hospital: editors change it; nobody adds a second.
+        return super().has_add_permission(request) and not models.Hospital.objects.exists()
+
     inlines = [
         fact_inline(model, "hospital")
         for model in (
@@ -263,6 +275,7 @@ def register_fact(model, list_display, list_filter=(), search=()):
 class StaffStatsAdmin(admin.ModelAdmin):
     # Not translated (a figure is numbers and choices), so a plain ModelAdmin.
     form = ContentForm
+    formfield_overrides = FORMFIELD_OVERRIDES
     fields = (*FACT_FIELDS[models.StaffStats], "hospital", "department", *PROVENANCE)
     list_display = ("metric", "qualifier", "value", "unit", "headline", "owner")
     list_filter = ("metric", "unit", "headline", *FactAdmin.owner_filters)

@@ -3,24 +3,35 @@
 Every content write bumps `ContentVersion` (signals below, which `loaddata`'s raw saves send
 too), so a cached page can never be stale: the next request, on any worker or host, reads the
 new version and misses. Rendered pages live in the shared cache (the database cache table by
-default, Redis when REDIS_URL is set) and, keyed by the same version, in each worker's memory,
-so a warm request costs one small query.
+default, Redis when REDIS_URL is set) and in each worker's memory, keyed by the code that
+rendered them (code_version) and the content version, so a warm request costs one small query.
+When the database is down, the last rendered page is served with a notice; when the shared
+cache is down, pages are rendered without it.
 """
 
 import contextlib
 import contextvars
+import functools
 import gzip
 import hashlib
 import logging
+import threading
+import time
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
+from django.views.decorators.http import require_safe
 
+from departments import outages
 from departments.models import ContentVersion
 
 logger = logging.getLogger(__name__)
@@ -69,20 +80,28 @@ def connect_signals():
 
 
 def cache_public_page(view):
-    """Mark a view's 200 responses as the same for every visitor, so they may be cached."""
+    """Mark a view's 200 responses as the same for every visitor, so they may be cached.
 
+    Public pages are read, never posted to: any method but GET and HEAD is answered 405 (with
+    Allow), as Django's require_safe does, rather than rendered uncached.
+    """
+
+    @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response.public_page = True
         return response
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+    return require_safe(wrapped)
+
+
+# Where a page served during a database outage says that it may be out of date (base.html).
+STALE_NOTICE_SLOT = b"<!-- stale-notice -->"
 
 
 class CachedPage:
     def __init__(self, response, version, changed_at):
+        self.version = version
         self.body = response.content
         self.gzipped = gzip.compress(self.body, compresslevel=6, mtime=0)
         self.headers = {name: response[name] for name in CACHED_HEADERS if name in response}
@@ -112,38 +131,130 @@ class CachedPage:
         patch_vary_headers(response, ["Accept-Encoding"])
         return response
 
+    def stale_response(self, request):
+        """The page as last rendered, for when the database cannot say whether it is current:
+        with a notice saying so, and kept by no cache."""
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        with translation.override(language):
+            notice = render_to_string("includes/stale_notice.html").encode()
+        response = HttpResponse(self.body.replace(STALE_NOTICE_SLOT, notice, 1), headers=self.headers)
+        response["Content-Length"] = str(len(response.content))
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def code_version():
+    """A digest of what renders the pages: code, templates, translations, static file names and
+    pinned libraries.
+
+    It is part of every page's cache key. Shared entries live for a day, so without it a deploy
+    (new templates, then a reload) would go on serving pages rendered by the old code until the
+    content next changed. Read once per worker, when it starts: gunicorn starts new workers on a
+    reload.
+    """
+    base = settings.BASE_DIR
+    # Named relative to where they are, so that two hosts with the same code agree.
+    files = {"requirements.txt": base / "requirements.txt"}
+    files["static/staticfiles.json"] = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    for folder in ("departments", "hospital_site", "templates", "locale"):
+        for path in (base / folder).rglob("*"):
+            if path.suffix in CODE_SUFFIXES:
+                files[path.relative_to(base).as_posix()] = path
+    digest = hashlib.sha256()
+    for name, path in sorted(files.items()):
+        if path.is_file():
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+CODE_SUFFIXES = {".py", ".html", ".txt", ".xml", ".mo", ".json"}
+
+
+class SharedCache:
+    """The cache shared by workers and hosts, asked only while it answers.
+
+    A cache is an optimisation: when Redis (or the cache table) fails, pages are rendered
+    without it, and for a second it is not asked again, so that an outage costs each request
+    nothing. The outage is logged once, with its cause (departments.outages).
+    """
+
+    RETRY_SECONDS = 1.0
+
+    def __init__(self):
+        self.retry_at = 0.0
+
+    def call(self, method, *args):
+        if time.monotonic() < self.retry_at:
+            return None
+        try:
+            result = getattr(caches["default"], method)(*args)
+        except Exception as error:  # whatever the backend raises: the page is served without it
+            self.retry_at = time.monotonic() + self.RETRY_SECONDS
+            outages.CACHE.failed(error)
+            return None
+        outages.CACHE.answered()
+        return result
+
+    def get(self, key):
+        return self.call("get", key)
+
+    def set_many(self, values):
+        self.call("set_many", values)
+
 
 class PublicPageCacheMiddleware:
-    """Serve public pages from the cache, keyed by content version, language (in the path) and URL."""
+    """Serve public pages from the cache, keyed by code, content version, and URL (host and path;
+    the language is in the path).
+
+    When the database does not answer, the page as this worker (or the shared cache) last
+    rendered it is served, marked as possibly out of date, rather than a 503.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.local, self.local_version = {}, None
+        self.code_version = code_version()
+        self.shared = SharedCache()
+        # This worker's pages by URL, each the last rendered, whatever its content version.
+        self.local = {}
+        self.lock = threading.Lock()
 
     def __call__(self, request):
         # A query string would make the key space unbounded; no public page takes one but search.
         if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
             return self.get_response(request)
+        url = self.url_key(request)
         try:
             version = ContentVersion.current()
-        except DatabaseError:
-            # Let the view meet the same error, where it becomes the friendly 503 page.
-            return self.get_response(request)
-        if version != self.local_version:
-            self.local, self.local_version = {}, version
-        # Hashed: a path may hold anything a visitor typed (NUL bytes, which PostgreSQL refuses).
-        key = f"page:{version}:{hashlib.sha256(request.path.encode()).hexdigest()}"
-        page = self.local.get(key)
-        if page is None:
-            page = caches["default"].get(key)
+        except DatabaseError as error:
+            page = self.local.get(url) or self.shared.get(f"page-last:{self.code_version}:{url}")
+            if page is None:
+                # The view meets the same error, where it becomes the friendly 503 page.
+                return self.get_response(request)
+            outages.DATABASE.failed(error)
+            return page.stale_response(request)
+        outages.DATABASE.answered()
+        page = self.local.get(url)
+        if page is None or page.version != version:
+            key = f"page:{self.code_version}:{version}:{url}"
+            page = self.shared.get(key)
             if page is None:
                 response = self.get_response(request)
                 if not self.cacheable(response):
                     return response
                 page = CachedPage(response, version, ContentVersion.changed_at_of(version))
-                caches["default"].set(key, page)
-            self.remember(key, page)
+                self.shared.set_many({key: page, f"page-last:{self.code_version}:{url}": page})
+            self.remember(url, page)
         return page.response_for(request)
+
+    @staticmethod
+    def url_key(request):
+        """The page's address, hashed: a path may hold anything a visitor typed.
+
+        The host is part of it unless the site's address is configured (SITE_URL): pages carry
+        absolute links (canonical, alternates, structured data) made from it.
+        """
+        host = "" if settings.SITE_URL else request.get_host()
+        return hashlib.sha256(f"{host}{request.path}".encode()).hexdigest()
 
     @staticmethod
     def cacheable(response):
@@ -154,6 +265,8 @@ class PublicPageCacheMiddleware:
             and not response.streaming
         )
 
-    def remember(self, key, page):
-        if len(self.local) < LOCAL_PAGES_PER_WORKER:
-            self.local[key] = page
+    def remember(self, url, page):
+        with self.lock:  # a worker's threads share self.local (gunicorn.conf.py)
+            if url not in self.local and len(self.local) >= LOCAL_PAGES_PER_WORKER:
+                del self.local[next(iter(self.local))]  # the oldest
+            self.local[url] = page

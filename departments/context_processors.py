@@ -3,6 +3,8 @@ from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
 
+from departments.seo import absolute_url
+
 # Open Graph names a locale by language and territory.
 OPEN_GRAPH_LOCALES = {"en": "en_GB", "zh-hans": "zh_CN"}
 
@@ -37,7 +39,7 @@ def site(request):
                 "code": code,
                 "html_code": "zh-Hans" if code == "zh-hans" else code,
                 "name_local": info["name_local"],
-                "url": request.build_absolute_uri(path),
+                "url": absolute_url(request, path),
                 "path": path + query,
                 "is_current": code == current,
                 "og_locale": OPEN_GRAPH_LOCALES.get(code, code),
@@ -46,8 +48,8 @@ def site(request):
     return {
         "languages": languages,
         "html_lang": "zh-Hans" if current == "zh-hans" else current,
-        "canonical_url": request.build_absolute_uri(request.path),
-        "x_default_url": request.build_absolute_uri("/"),
+        "canonical_url": absolute_url(request, request.path),
+        "x_default_url": absolute_url(request, "/"),
         "og_locale": OPEN_GRAPH_LOCALES.get(current, current),
         "icp_filing": getattr(settings, "ICP_FILING", ""),
         "nav_departments": SimpleLazyObject(

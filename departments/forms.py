@@ -8,8 +8,10 @@ keeps Django from repeating the generic constraint message for it.
 """
 
 from django import forms
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.validators import MinValueValidator
 from django.utils import timezone
+from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
 from departments import images
@@ -41,12 +43,31 @@ class PhotoField(forms.FileField):
         return images.clean_upload(upload)
 
 
+class TextareaWidget(AdminTextareaWidget):
+    """A text area whose line breaks arrive as they are stored: LF.
+
+    Browsers send a text area's line breaks as CRLF (the HTML standard's form encoding). Read
+    here, the value is normalised before the field sees it, so an unchanged text is unchanged
+    (no phantom "changed" in the history) and paragraphs stay apart.
+    """
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return normalize_newlines(value) if isinstance(value, str) else value
+
+
 class ContentForm(forms.ModelForm):
     """The form of every content model and inline in the admin."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            # modeltranslation makes every translation column nullable, and Django's form field
+            # for a nullable CharField then saves an empty input as NULL. The content stores
+            # empty text as "" (as fixtures and export_content do), so a save changes nothing
+            # an editor did not change.
+            if isinstance(field, forms.CharField) and field.empty_value is None:
+                field.empty_value = ""
             # Replace Django's "Ensure this value is greater than or equal to 0." for counts.
             if isinstance(field, forms.IntegerField) and field.min_value == 0:
                 field.validators = [v for v in field.validators if not isinstance(v, MinValueValidator)]

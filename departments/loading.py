@@ -20,7 +20,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator
-from django.db.models import FileField
+from django.db.models import BooleanField, CharField, DateField, FileField, IntegerField, TextField
 from django.utils import timezone
 from django.utils.encoding import is_protected_type
 from modeltranslation import settings as translation_settings
@@ -99,11 +99,33 @@ def is_year(model_field):
     )
 
 
+def json_type_problem(model_field, raw):
+    """What is wrong with the JSON type of a fixture value, or None.
+
+    Django's deserializer turns anything into a text column's value (["a", "list"] is stored as
+    the text "['a', 'list']") and true into the number 1; a fixture means what it says or is refused.
+    """
+    if raw is None:
+        return None if model_field.null else "cannot be null"
+    if isinstance(model_field, BooleanField):
+        wanted, ok = "true or false", isinstance(raw, bool)
+    elif isinstance(model_field, IntegerField):
+        wanted, ok = "a whole number", isinstance(raw, int) and not isinstance(raw, bool)
+    elif isinstance(model_field, CharField | TextField | FileField | DateField):
+        wanted, ok = "text in quotes", isinstance(raw, str)
+    else:
+        return None
+    return None if ok else f"must be {wanted}, not {json.dumps(raw, ensure_ascii=False)[:60]}"
+
+
 def value_problems(model_field, value, given=True):
     """What is wrong with one field's value: the field's own rules (choices, max_length, validators,
     null, blank), English text where the untranslated field is required (the other language falls
     back to it), and years not in the future (the database holds only a fixed ceiling)."""
     problems = []
+    if isinstance(value, str) and "\x00" in value:
+        # PostgreSQL refuses it in text; SQLite would store it, invisibly.
+        problems.append("contains a NUL character (\\x00), which text may not hold")
     try:
         model_field.validate(value, None)
         model_field.run_validators(value)
@@ -161,11 +183,11 @@ class Record:
 class FixtureSet:
     """Fixture files read in load order, with everything wrong with them.
 
-    content_only: refuse records of other apps (users, groups, sessions...), as refresh_content
-    does; plain loaddata passes them on to Django unchecked.
+    content_only: refuse records of other apps (users, groups, sessions...), as loaddata and
+    refresh_content do.
     """
 
-    content_only: bool = False
+    content_only: bool = True
     ignore_unknown: bool = False  # loaddata --ignorenonexistent
     excluded: object = None  # a predicate on models: loaddata --exclude
     records: list = field(default_factory=list)
@@ -261,6 +283,7 @@ class FixtureSet:
             Department: set(Department._base_manager.using(using).values_list("slug", flat=True)),
         }
         position = {record: index for index, record in enumerate(self.records)}
+        self.check_one_hospital(existing[Hospital])
         for record in self.records:
             if record.key is None:
                 continue
@@ -270,6 +293,10 @@ class FixtureSet:
                     continue
                 given = model_field.name in record.fields
                 raw = record.fields[model_field.name] if given else model_field.get_default()
+                wrong_type = given and json_type_problem(model_field, raw)
+                if wrong_type:
+                    self.problem(record, f"{model_field.name}: {wrong_type}")
+                    continue
                 try:
                     value = model_field.to_python(raw)
                 except ValidationError as error:
@@ -281,6 +308,19 @@ class FixtureSet:
                 for message in value_problems(model_field, value, given):
                     self.problem(record, message)
         return self.problems
+
+    def check_one_hospital(self, existing):
+        """The site describes one hospital: fixtures may change it, not add a second."""
+        given = [record for record in self.records if record.model is Hospital and record.key]
+        slugs = existing | {record.key[0] for record in given}
+        if len(slugs) > 1:
+            for record in given:
+                if record.key[0] not in existing or len(existing) > 1:
+                    self.problem(
+                        record,
+                        "the site describes one hospital, and this would be another "
+                        f"(hospitals: {', '.join(sorted(slugs))}); change the existing one instead",
+                    )
 
     def check_references(self, record, existing, position):
         owners = []

@@ -126,6 +126,21 @@ class ContentVersion(models.Model):
             cls.objects.using(using).get_or_create(id=1, defaults={"version": 1, "changed_at": now})
 
 
+def visiting_details(owner):
+    """The visiting and contact details an owner has filled in, in the order a patient reads them:
+    (kind, field name, value), kind being one of location, opening_hours, phone, website, booking.
+
+    The hospital and its departments name these fields differently (an address and visiting
+    information; a location and booking information); pages read them here alike.
+    """
+    details = []
+    for kind, name in owner.VISITING_FIELDS:
+        value = getattr(owner, name)
+        if value:
+            details.append({"kind": kind, "field": name, "value": value})
+    return details
+
+
 class Hospital(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
@@ -148,6 +163,14 @@ class Hospital(models.Model):
     source = models.CharField(max_length=100, choices=SOURCE_FILES, blank=True)
 
     objects = SlugManager()
+
+    VISITING_FIELDS = (
+        ("location", "address"),
+        ("phone", "phone"),
+        ("website", "website"),
+        ("booking", "visiting_information"),
+    )
+    visiting_details = property(visiting_details)
 
     class Meta:
         ordering = ["slug"]
@@ -226,6 +249,14 @@ class Department(models.Model):
     source = models.CharField(max_length=100, choices=SOURCE_FILES, blank=True)
 
     objects = DepartmentManager()
+
+    VISITING_FIELDS = (
+        ("location", "location"),
+        ("opening_hours", "opening_hours"),
+        ("phone", "phone"),
+        ("booking", "booking_information"),
+    )
+    visiting_details = property(visiting_details)
 
     class Meta:
         ordering = ["position", "name"]

@@ -4,12 +4,22 @@ Built from the same records the page shows, in the page's language; nothing is a
 page does not say.
 """
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext
 
 from departments.models import Leader, Qualifier
 
 CONTEXT = "https://schema.org"
+
+
+def absolute_url(request, path):
+    """An address on this site, absolute: from the configured SITE_URL, or where none is set (the
+    embedded default) from the request's host, which the page cache then keys on."""
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    return request.build_absolute_uri(path)
+
 
 # schema.org's MedicalSpecialty values, chosen by the words of a department's English name.
 SPECIALTY_WORDS = {
@@ -39,9 +49,9 @@ def quantity(figure):
 def hospital_reference(hospital, request):
     return {
         "@type": "Hospital",
-        "@id": request.build_absolute_uri(reverse("departments:overview")) + "#hospital",
+        "@id": absolute_url(request, reverse("departments:overview")) + "#hospital",
         "name": hospital.name,
-        "url": request.build_absolute_uri(reverse("departments:overview")),
+        "url": absolute_url(request, reverse("departments:overview")),
     }
 
 
@@ -54,7 +64,7 @@ def department_reference(department, request):
         {
             "@type": "MedicalClinic",
             "name": department.name,
-            "url": request.build_absolute_uri(department.get_absolute_url()),
+            "url": absolute_url(request, department.get_absolute_url()),
             "medicalSpecialty": specialties(department),
         }
     )
@@ -132,7 +142,7 @@ def breadcrumbs(crumbs, request):
                 "@type": "ListItem",
                 "position": position,
                 "name": str(crumb["name"]),
-                "item": request.build_absolute_uri(crumb.get("url") or request.path),
+                "item": absolute_url(request, crumb.get("url") or request.path),
             }
             for position, crumb in enumerate(trail, start=1)
         ],

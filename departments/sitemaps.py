@@ -1,5 +1,8 @@
 """/sitemap.xml: every public page, in every language, each with its alternates."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -11,6 +14,13 @@ class TranslatedSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = False  # the pages name the site root as x-default; a sitemap entry cannot
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme if settings.SITE_URL else super().get_protocol(protocol)
+
+    def get_domain(self, site=None):
+        # The configured address, as on every page (departments.seo.absolute_url).
+        return urlsplit(settings.SITE_URL).netloc if settings.SITE_URL else super().get_domain(site)
 
 
 class PageSitemap(TranslatedSitemap):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView
 
@@ -16,6 +17,7 @@ from departments.context_processors import navigation
 from departments.models import Department, Hospital
 
 
+@require_safe
 @vary_on_headers("Accept-Language")
 def choose_language(request):
     """Send / to the overview in the visitor's language (Accept-Language; English otherwise)."""
@@ -129,11 +131,12 @@ def accessibility(request):
     return render(request, "departments/accessibility.html", context)
 
 
+@require_safe
 def robots_txt(request):
     """Crawl everything but the search results (endless, and marked noindex); here is the sitemap."""
     search_paths = []
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             search_paths.append(reverse("departments:search"))
-    context = {"search_paths": search_paths, "sitemap_url": request.build_absolute_uri(reverse("sitemap"))}
+    context = {"search_paths": search_paths, "sitemap_url": seo.absolute_url(request, reverse("sitemap"))}
     return render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")

@@ -2,23 +2,26 @@
 
 import sys
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError
 from django.template import loader
 from django.utils import translation
 
+from departments.outages import DATABASE_UNREACHABLE
+
 # How long a client should wait before trying again when the database is unreachable.
 RETRY_AFTER_SECONDS = 60
-
-# What every backend raises when it cannot connect (refused, timed out, database file missing),
-# and when a connection drops mid-request.
-DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
 
 
 def page_not_found(request, exception):
     # Without the department navigation, the only part of the page that reads the database.
     context = {"hide_navigation": True}
-    return HttpResponseNotFound(loader.render_to_string("404.html", context, request=request))
+    with translation.override(language_of(request)):
+        return HttpResponseNotFound(loader.render_to_string("404.html", context, request=request))
+
+
+def language_of(request):
+    """The language the URL names; the active one where it names none (or before LocaleMiddleware)."""
+    return translation.get_language_from_path(request.path_info) or translation.get_language()
 
 
 def server_error(request):
@@ -29,8 +32,7 @@ def server_error(request):
     they need no database.
     """
     # The failure may have come before LocaleMiddleware chose the language: take it from the URL.
-    language = translation.get_language_from_path(request.path_info) or translation.get_language()
-    with translation.override(language):
+    with translation.override(language_of(request)):
         if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE):
             return database_unavailable()
         return HttpResponseServerError(loader.render_to_string("500.html"))

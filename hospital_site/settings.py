@@ -6,6 +6,7 @@ See README.md, "Configuration", and .env.example.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -46,6 +47,17 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
+# The site's public address ("https://hospital.example.org"): every absolute URL on a page
+# (canonical, alternates, structured data, sitemap) is made from it, whatever Host a request
+# names. Unset (the embedded default), they come from each request's host, and the page cache
+# keeps a copy per host.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
+    raise ImproperlyConfigured(
+        "DJANGO_SITE_URL must be a scheme and a host, such as https://hospital.example.org; "
+        f"not {SITE_URL!r}."
+    )
+
 INSTALLED_APPS = [
     # First, so that its `loaddata` (which checks content fixtures before loading them) is the
     # one `manage.py loaddata` runs: Django takes a command from the first app that has it.
@@ -80,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "hospital_site.middleware.AdminNulMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -109,6 +122,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, except that a serving site (wsgi.py sets DJANGO_DATABASE_MUST_EXIST)
+    # never creates an empty database where its file has gone (hospital_site/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "hospital_site.sqlite"
+    if env_bool("DJANGO_DATABASE_MUST_EXIST"):
+        DATABASES["default"].setdefault("OPTIONS", {})["must_exist"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable database server must fail fast (a 503 page), not hold a worker until
     # gunicorn's timeout kills it.
@@ -123,6 +142,9 @@ if os.environ.get("REDIS_URL"):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "TIMEOUT": 24 * 60 * 60,  # pages of old content versions expire; current ones are re-rendered
+            # A Redis that stops answering must cost a request a fraction of a second, not hang
+            # it: the page is then rendered without the cache (departments.cache.SharedCache).
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
 else:
@@ -276,6 +298,10 @@ AXES_VERBOSE = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A request that failed because the database is unreachable is not logged on its own, with its
+    # traceback, but counted in the outage's lines (departments.outages), once a period.
+    "filters": {"outages": {"()": "departments.outages.OutageFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["outages"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }

@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from departments import views
 from departments.sitemaps import SITEMAPS
@@ -12,7 +13,7 @@ urlpatterns = [
     path("", views.choose_language, name="root"),
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     # Photo renditions only; production's nginx answers /media/ before Django sees it.
     path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", media.rendition, name="media"),
 ]

@@ -116,16 +116,20 @@ def production_site():
 class Gunicorn:
     """gunicorn started from gunicorn.conf.py, as systemd starts it; stopped on exit."""
 
-    def __init__(self, env, bind, workers=1, extra_args=()):
-        self.env = clean_env(**env, GUNICORN_BIND=bind, WEB_CONCURRENCY=workers)
+    def __init__(self, env, bind, workers=1, extra_args=(), root=ROOT):
+        """workers=None: as many as gunicorn.conf.py chooses. root: the checkout to serve (a copy,
+        for tests that change its code)."""
+        workers = {} if workers is None else {"WEB_CONCURRENCY": workers}
+        self.env = clean_env(**env, GUNICORN_BIND=bind, **workers)
         self.bind = bind
+        self.root = root
         self.extra_args = list(extra_args)
         self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
 
     def __enter__(self):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", *self.extra_args],
-            cwd=ROOT,
+            cwd=self.root,
             env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,

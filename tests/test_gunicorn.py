@@ -3,6 +3,7 @@
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -10,7 +11,7 @@ import time
 
 import pytest
 
-from tests.serving import ROOT, Gunicorn, clean_env, free_port, production_site, request
+from tests.serving import ROOT, Gunicorn, address_of, clean_env, free_port, production_site, request
 
 PROXIED = {"X-Forwarded-Proto": "https"}
 
@@ -95,3 +96,37 @@ def test_the_systemd_units_are_valid(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "hospital" not in result.stderr
+
+
+def slow_client(bind, stop):
+    """A phone on a bad network: it opens a connection and sends its request a byte at a time."""
+    family, address = address_of(bind)
+    with socket.socket(family) as connection:
+        connection.connect(address)
+        connection.sendall(b"GET /en/ HTTP/1.1\r\nHost: localhost\r\n")
+        while not stop.wait(0.5):
+            connection.sendall(b"X")
+
+
+def test_the_embedded_default_serves_patients_while_ten_slow_clients_hold_connections():
+    # As `make run` serves: threaded workers, as many as gunicorn.conf.py chooses.
+    env = {**production_site(), "GUNICORN_WORKER_CLASS": "gthread"}
+    with Gunicorn(env, f"127.0.0.1:{free_port()}", workers=None) as server:
+        stop = threading.Event()
+        slow = [threading.Thread(target=slow_client, args=(server.bind, stop)) for _ in range(10)]
+        for client in slow:
+            client.start()
+        time.sleep(1)  # every slow client is connected and sending
+        try:
+            timings = []
+            for _ in range(20):
+                started = time.monotonic()
+                status = request(server.bind, "/en/departments/", headers=PROXIED, timeout=5).status
+                timings.append((status, time.monotonic() - started))
+        finally:
+            stop.set()
+            for client in slow:
+                client.join(timeout=10)
+
+    assert [status for status, _ in timings] == [200] * 20
+    assert max(took for _, took in timings) < 2, timings

@@ -37,6 +37,7 @@ print(json.dumps({
     "CONTENT_SECURITY_POLICY": settings.CONTENT_SECURITY_POLICY,
     "STATIC_ROOT": str(settings.STATIC_ROOT),
     "TRUSTED_PROXIES": settings.TRUSTED_PROXIES,
+    "SITE_URL": settings.SITE_URL,
 }))
 """
 
@@ -57,7 +58,8 @@ def settings_with(**variables):
 def test_embedded_default_is_a_private_debug_off_sqlite_site():
     values = settings_with()
     assert values["DEBUG"] is False
-    assert values["ENGINE"] == "django.db.backends.sqlite3"
+    # Django's SQLite backend, never creating an empty database when serving (hospital_site/sqlite).
+    assert values["ENGINE"] == "hospital_site.sqlite"
     assert values["NAME"] == str(ROOT / "db.sqlite3")
     assert values["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost", "[::1]"]
     # Plain HTTP on one machine: no redirect to HTTPS, no Secure cookies that HTTP could not set.
@@ -149,3 +151,13 @@ def test_env_example_documents_every_variable_the_settings_read():
     assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "DJANGO_HTTPS"} <= read
     example = (ROOT / ".env.example").read_text()
     assert [name for name in sorted(read) if f"{name}=" not in example] == []
+
+
+def test_the_site_address_is_a_scheme_and_a_host():
+    assert settings_with(DJANGO_SITE_URL="https://hospital.example.org/")["SITE_URL"] == (
+        "https://hospital.example.org"
+    )
+    assert settings_with()["SITE_URL"] == ""
+    result = manage("check", env=clean_env(DJANGO_SITE_URL="hospital.example.org/en/"))
+    assert result.returncode != 0
+    assert "DJANGO_SITE_URL must be a scheme and a host" in result.stderr

@@ -1,3 +1,5 @@
+import re
+
 from django import template
 from django.conf import settings
 from django.utils.html import conditional_escape, format_html
@@ -33,10 +35,22 @@ def fallback_lang(obj, field):
     return format_html(' lang="{}"', default)
 
 
+# A blank line, whatever the line breaks (stored text has LF, but a template may be handed any).
+BLANK_LINE = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)\s*")
+
+
 @register.filter
 def paragraphs(text):
     """Text split into paragraphs at blank lines."""
-    return [part.strip() for part in str(text).split("\n\n") if part.strip()]
+    return [part.strip() for part in BLANK_LINE.split(str(text)) if part.strip()]
+
+
+@register.filter
+def tel_uri(number):
+    """A telephone number as a tel: link ("0431 8878 2222" gives "tel:043188782222"), or "" when it
+    holds no number to dial."""
+    dialled = re.sub(r"[^\d+]", "", str(number).split(",")[0])
+    return f"tel:{dialled}" if re.search(r"\d{3}", dialled) else ""
 
 
 @register.simple_tag

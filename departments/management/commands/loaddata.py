@@ -41,6 +41,9 @@ class Command(TranslationLoadDataCommand):
     def loaddata(self, fixture_labels):
         self.serialization_formats = serializers.get_public_serializer_formats()  # find_fixtures needs it
         self.fixtures = loading.FixtureSet(
+            # The site's content and nothing else: a fixture that would create a user or change
+            # a group's permissions is refused, as refresh_content refuses it.
+            content_only=True,
             ignore_unknown=self.ignore,
             excluded=lambda model: (
                 model in self.excluded_models or model._meta.app_config in self.excluded_apps
@@ -75,6 +78,12 @@ class Command(TranslationLoadDataCommand):
             super().loaddata(fixture_labels)
 
     def save_obj(self, obj):
+        if type(obj.object) not in loading.content_models():
+            # From a fixture that was not checked as JSON (XML, YAML, standard input).
+            raise CommandError(
+                f"{obj.object._meta.label_lower}: is not site content; content fixtures hold only "
+                "departments.* records\nNothing was loaded; the database is unchanged."
+            )
         setattr(obj.object, loading.CHECKED, self.all_checked)
         try:
             saved = super().save_obj(obj)
