@@ -100,15 +100,17 @@ STALE_NOTICE_SLOT = b"<!-- stale-notice -->"
 
 
 class CachedPage:
-    def __init__(self, response, version, changed_at):
-        self.version = version
+    def __init__(self, response, state):
+        self.state = state
         self.body = response.content
         self.gzipped = gzip.compress(self.body, compresslevel=6, mtime=0)
         self.headers = {name: response[name] for name in CACHED_HEADERS if name in response}
+        version = state[0]
         digest = hashlib.sha256(self.body).hexdigest()[:16]
         # Each encoding is its own representation, so each has its own strong ETag.
         self.etag = f'"{version}-{digest}"'
         self.etag_gzip = f'"{version}-{digest}-gz"'
+        changed_at = ContentVersion.changed_at_of(version)
         self.last_modified = http_date(changed_at.timestamp()) if changed_at else None
 
     def response_for(self, request):
@@ -224,9 +226,9 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         url = self.url_key(request)
         try:
-            version = ContentVersion.current()
+            state = ContentVersion.state()
         except DatabaseError as error:
-            page = self.local.get(url) or self.shared.get(f"page-last:{self.code_version}:{url}")
+            page = self.local.get(url) or self.shared.get(self.shared_key("page-last", url))
             if page is None:
                 # The view meets the same error, where it becomes the friendly 503 page.
                 return self.get_response(request)
@@ -234,17 +236,22 @@ class PublicPageCacheMiddleware:
             return page.stale_response(request)
         outages.DATABASE.answered()
         page = self.local.get(url)
-        if page is None or page.version != version:
-            key = f"page:{self.code_version}:{version}:{url}"
+        if page is None or page.state != state:
+            key = self.shared_key("page", url, state)
             page = self.shared.get(key)
             if page is None:
                 response = self.get_response(request)
                 if not self.cacheable(response):
                     return response
-                page = CachedPage(response, version, ContentVersion.changed_at_of(version))
-                self.shared.set_many({key: page, f"page-last:{self.code_version}:{url}": page})
+                page = CachedPage(response, state)
+                self.shared.set_many({key: page, self.shared_key("page-last", url): page})
             self.remember(url, page)
         return page.response_for(request)
+
+    def shared_key(self, kind, url, state=None):
+        """The key of a page in the shared cache: "page" of a content state, or the "page-last"
+        rendered of that URL (what a database outage serves); both of this code only."""
+        return f"{kind}:{hashlib.sha256(f'{self.code_version}|{state}|{url}'.encode()).hexdigest()}"
 
     @staticmethod
     def url_key(request):

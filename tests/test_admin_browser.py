@@ -95,3 +95,78 @@ def test_an_editor_changes_a_figure_and_sees_it_on_the_public_page(
 
     assert page.foreign_requests == []
     assert page.console_errors == []
+
+
+def log_in(page, live_server, editor):
+    page.goto(f"{live_server.url}/en/admin/")
+    page.fill("#id_username", editor.username)
+    page.fill("#id_password", EDITOR_PASSWORD)
+    page.click("input[type=submit]")
+
+
+def stored_texts(department):
+    """The department's stored text columns, every language (the untranslated mirrors aside)."""
+    row = models.Department.objects.filter(pk=department.pk).values_list(
+        "description_en",
+        "description_zh_hans",
+        "summary_en",
+        "summary_zh_hans",
+        "location_zh_hans",
+        "other_name_en",
+        "booking_information_en",
+        "photo_alt_en",
+    )
+    return row.get()
+
+
+@pytest.mark.usefixtures("content")
+def test_a_save_from_the_browser_changes_nothing_it_was_not_asked_to(watched_page, live_server, editor):
+    """The browser posts text areas with CRLF line breaks: an unchanged save must stay unchanged
+    (three paragraphs stay three, empty fields stay empty text), and so must the history."""
+    page = watched_page
+    department = models.Department.objects.get(slug="spine-surgery")
+    before = stored_texts(department)
+    log_in(page, live_server, editor)
+
+    page.goto(f"{live_server.url}/en/admin/departments/department/{department.pk}/change/")
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    assert stored_texts(department) == before
+    page.goto(f"{live_server.url}/en/admin/departments/department/{department.pk}/history/")
+    assert "No fields changed." in page.inner_text("#change-history")
+    page.goto(f"{live_server.url}/en/departments/spine-surgery/")
+    assert page.locator("section[aria-labelledby=about] > p:not(.motto)").count() == 3
+    assert page.foreign_requests == []
+    assert page.console_errors == []
+
+
+@pytest.mark.usefixtures("content")
+def test_an_editor_types_paragraphs_and_a_location_and_patients_see_them(watched_page, live_server, editor):
+    page = watched_page
+    department = models.Department.objects.get(slug="spine-surgery")
+    log_in(page, live_server, editor)
+
+    page.goto(f"{live_server.url}/en/admin/departments/department/{department.pk}/change/")
+    page.locator(".ui-tabs").first.wait_for()
+    page.fill("#id_description_en", "")
+    page.locator("#id_description_en").press_sequentially("First paragraph.")
+    page.locator("#id_description_en").press("Enter")
+    page.locator("#id_description_en").press("Enter")
+    page.locator("#id_description_en").press_sequentially("Second paragraph.")
+    page.fill("#id_location_en", "Building 2, 3rd floor")
+    page.click("a[href='#tab_id_location_zh_hans']")
+    page.fill("#id_location_zh_hans", "二号楼三层")
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    assert (
+        models.Department.objects.get(pk=department.pk).description_en
+        == "First paragraph.\n\nSecond paragraph."
+    )
+    page.goto(f"{live_server.url}/en/departments/spine-surgery/")
+    about = page.locator("section[aria-labelledby=about] > p:not(.motto)")
+    assert about.all_inner_texts() == ["First paragraph.", "Second paragraph."]
+    assert "Building 2, 3rd floor" in page.inner_text("#visiting + *, section.visiting")
+    page.goto(f"{live_server.url}/zh-hans/departments/spine-surgery/")
+    assert "二号楼三层" in page.inner_text("section.visiting")

@@ -211,7 +211,82 @@ BROKEN = {
         ("leader", "liu-yi"),
         ["breaks the rule 'leader_source_has_phrase'", "must quote the phrase"],
     ),
+    # Django's deserializer would store any JSON value as the text or number it turns into.
+    "text given as a list": (
+        changed("department", "spine-surgery", name_en=["a", "list"]),
+        1,
+        ['name_en: must be text in quotes, not ["a", "list"]'],
+    ),
+    "text given as an object": (
+        changed("department", "spine-surgery", summary_zh_hans={"zh": "脊柱"}),
+        1,
+        ['summary_zh_hans: must be text in quotes, not {{"zh": "脊柱"}}'],
+    ),
+    "text given as a number": (
+        changed("leader", "liu-yi", name=42),
+        ("leader", "liu-yi"),
+        ["name: must be text in quotes, not 42"],
+    ),
+    "text given as true": (
+        changed("department", "spine-surgery", motto_en=True),
+        1,
+        ["motto_en: must be text in quotes, not true"],
+    ),
+    "a number given as text": (
+        changed("staffstats", "professors", value="12"),
+        PROFESSORS,
+        ['value: must be a whole number, not "12"'],
+    ),
+    "a number given as true": (
+        changed("staffstats", "professors", value=True),
+        PROFESSORS,
+        ["value: must be a whole number, not true"],
+    ),
+    "true or false given as a number": (
+        changed("staffstats", "professors", headline=1),
+        PROFESSORS,
+        ["headline: must be true or false, not 1"],
+    ),
+    "a NUL character in a text": (
+        changed("department", "spine-surgery", name_zh_hans="脊柱\x00外科"),
+        1,
+        ["name_zh_hans: contains a NUL character"],
+    ),
+    "a NUL character in a source phrase": (
+        changed("leader", "liu-yi", source_phrase="Liu\x00Yi"),
+        ("leader", "liu-yi"),
+        ["source_phrase: contains a NUL character"],
+    ),
+    # A content load touches the content only.
+    "a user": (
+        lambda records: [
+            *records,
+            {"model": "auth.user", "fields": {"username": "intruder", "password": "x", "is_superuser": True}},
+        ],
+        LAST,
+        ["(auth.user): is not site content"],
+    ),
+    "a group's permissions": (
+        lambda records: [
+            *records,
+            {"model": "auth.group", "fields": {"name": "Content editors", "permissions": []}},
+        ],
+        LAST,
+        ["(auth.group): is not site content"],
+    ),
+    "a second hospital": (
+        lambda records: [*records, another_hospital()],
+        LAST,
+        ["the site describes one hospital, and this would be another"],
+    ),
 }
+
+
+def another_hospital():
+    record = copy.deepcopy(json.loads(FIXTURES[0].read_text())[0])
+    assert record["model"] == "departments.hospital"
+    record["fields"]["slug"] = "another-hospital"
+    return record
 
 
 @pytest.mark.parametrize("case", BROKEN, ids=str)
@@ -451,3 +526,34 @@ def test_a_broken_fixture_on_the_command_line_exits_non_zero_and_changes_nothing
     )
     assert "NOT NULL" not in result.stderr and "Traceback" not in result.stderr
     assert dumped(command_line, "--all") == before
+
+
+def test_a_user_in_a_fixture_of_another_format_is_refused_too(content, tmp_path):
+    """XML fixtures are not read by the JSON checks; the row itself is refused."""
+    path = tmp_path / "users.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><django-objects version="1.0">'
+        '<object model="auth.user"><field name="username" type="CharField">intruder</field>'
+        '<field name="password" type="CharField">x</field>'
+        '<field name="is_superuser" type="BooleanField">True</field></object></django-objects>'
+    )
+    before = database_dump()
+
+    with pytest.raises(CommandError, match="auth.user: is not site content"):
+        call_command("loaddata", path, verbosity=0)
+
+    assert database_dump() == before
+    assert not User.objects.filter(username="intruder").exists()
+
+
+def test_line_breaks_from_a_fixture_edited_on_windows_are_stored_as_line_feeds(content, tmp_path):
+    records = spine_records()
+    description = records[0]["fields"]["description_en"]
+    path = write(
+        tmp_path,
+        changed("department", "spine-surgery", description_en=description.replace("\n", "\r\n"))(records),
+    )
+
+    call_command("loaddata", path, verbosity=0)
+
+    assert Department.objects.get(slug="spine-surgery").description_en == description

@@ -130,3 +130,24 @@ def test_department_urls_are_the_agreed_slugs():
         assert [d.get_absolute_url() for d in Department.objects.all()] == [
             f"/en/departments/{slug}/" for slug in DEPARTMENT_SLUGS
         ]
+
+
+PUBLIC_PATHS = ["/en/", "/zh-hans/departments/", "/en/departments/spine-surgery/", "/en/search/?q=spine"]
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "TRACE", "POST", "PUT", "DELETE", "PATCH"])
+@pytest.mark.parametrize("path", [*PUBLIC_PATHS, "/", "/robots.txt", "/sitemap.xml"])
+def test_public_pages_answer_only_reads(client, method, path):
+    """Pages are read, never posted to: anything but GET and HEAD is 405, not a rendered page."""
+    response = client.generic(method, path)
+    assert response.status_code in (403, 405)  # 403: a POST without a CSRF token stops there first
+    if response.status_code == 405:
+        assert response["Allow"] == "GET, HEAD"
+    assert b"<h1" not in response.content
+
+
+@pytest.mark.parametrize("path", PUBLIC_PATHS)
+def test_head_answers_like_get_without_a_body(client, path):
+    response = client.head(path)
+    assert response.status_code == 200
+    assert response.content == b""

@@ -472,3 +472,40 @@ def test_a_configured_icp_filing_number_is_shown_and_linked_to_the_register(clie
         html = client.get(url).content.decode()
         link = '<a href="https://beian.miit.gov.cn/" rel="noopener noreferrer" lang="zh-Hans">'
         assert f"{link}吉ICP备12345678号-1</a>" in html
+
+
+def absolute_links(html):
+    """Every absolute URL of this site that a page gives (canonical, alternates, Open Graph, JSON-LD)."""
+    return set(re.findall(r"https?://(?:localhost|127\.0\.0\.1|hospital\.example\.org)[^\"'<> ]*", html))
+
+
+@pytest.mark.parametrize("path", ["/en/", "/en/departments/spine-surgery/"])
+def test_a_request_for_another_host_does_not_change_the_links_everyone_else_gets(client, path):
+    """The embedded default takes absolute URLs from the request's host: one host's copy of a
+    page is never served to another."""
+    for_localhost = client.get(path, headers={"host": "localhost"}).content.decode()
+    for_everyone = client.get(path, headers={"host": "127.0.0.1"}).content.decode()
+
+    assert absolute_links(for_localhost) and all(
+        "//localhost" in url for url in absolute_links(for_localhost)
+    )
+    assert absolute_links(for_everyone) and all("//127.0.0.1" in url for url in absolute_links(for_everyone))
+
+
+@pytest.mark.parametrize("path", ["/en/", "/zh-hans/departments/spine-surgery/"])
+def test_the_configured_site_address_makes_every_absolute_url_whatever_the_host(client, settings, path):
+    settings.SITE_URL = "https://hospital.example.org"
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1", "hospital.example.org"]
+
+    for host in ("localhost", "127.0.0.1"):
+        html = client.get(path, headers={"host": host}).content.decode()
+        links = absolute_links(html)
+        assert links and all(url.startswith("https://hospital.example.org/") for url in links), links
+        assert f'<link rel="canonical" href="https://hospital.example.org{path}">' in html
+
+
+def test_the_sitemap_uses_the_configured_site_address(client, settings):
+    settings.SITE_URL = "https://hospital.example.org"
+    sitemap = client.get("/sitemap.xml", headers={"host": "localhost"}).content.decode()
+    assert "<loc>https://hospital.example.org/en/departments/spine-surgery/</loc>" in sitemap
+    assert "localhost" not in sitemap
