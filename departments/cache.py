@@ -22,6 +22,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
@@ -38,6 +39,8 @@ logger = logging.getLogger(__name__)
 
 MAX_AGE = 60  # seconds a browser or proxy may reuse a page before asking again
 LOCAL_PAGES_PER_WORKER = 500
+# After the database failed to answer, how long pages are served as last rendered without asking it.
+DATABASE_RETRY_SECONDS = 1.0
 CACHED_HEADERS = ("Content-Type", "Content-Language")
 
 
@@ -184,6 +187,8 @@ class SharedCache:
 
     def __init__(self):
         self.retry_at = 0.0
+        # The cache table is in the database: when that is down, there is no point asking it.
+        self.in_database = isinstance(caches["default"], DatabaseCache)
 
     def call(self, method, *args):
         if time.monotonic() < self.retry_at:
@@ -219,6 +224,7 @@ class PublicPageCacheMiddleware:
         # This worker's pages by URL, each the last rendered, whatever its content version.
         self.local = {}
         self.lock = threading.Lock()
+        self.database_retry_at, self.database_error = 0.0, None
 
     def __call__(self, request):
         # A query string would make the key space unbounded; no public page takes one but search.
@@ -226,15 +232,16 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         url = self.url_key(request)
         try:
-            state = ContentVersion.state()
+            state = self.content_state()
         except DatabaseError as error:
-            page = self.local.get(url) or self.shared.get(self.shared_key("page-last", url))
+            page = self.local.get(url)
+            if page is None and not self.shared.in_database:
+                page = self.shared.get(self.shared_key("page-last", url))
             if page is None:
                 # The view meets the same error, where it becomes the friendly 503 page.
                 return self.get_response(request)
             outages.DATABASE.failed(error)
             return page.stale_response(request)
-        outages.DATABASE.answered()
         page = self.local.get(url)
         if page is None or page.state != state:
             key = self.shared_key("page", url, state)
@@ -247,6 +254,20 @@ class PublicPageCacheMiddleware:
                 self.shared.set_many({key: page, self.shared_key("page-last", url): page})
             self.remember(url, page)
         return page.response_for(request)
+
+    def content_state(self):
+        """The content's state, from the database; while it is down, not asked for a second
+        after each failure: a database that times out (rather than refusing) would otherwise
+        cost every request its connect timeout before the last rendered page is served."""
+        if time.monotonic() < self.database_retry_at:
+            raise self.database_error
+        try:
+            state = ContentVersion.state()
+        except DatabaseError as error:
+            self.database_retry_at, self.database_error = time.monotonic() + DATABASE_RETRY_SECONDS, error
+            raise
+        outages.DATABASE.answered()
+        return state
 
     def shared_key(self, kind, url, state=None):
         """The key of a page in the shared cache: "page" of a content state, or the "page-last"

@@ -50,6 +50,8 @@ def test_a_department_with_every_visiting_field_filled_shows_them(client, langua
             assert paragraph in text
     assert '<a href="tel:043188782222">0431 8878 2222</a>' in response.content.decode()
     assert "have not been published on this site yet" not in text
+    label = {"en": "<p>Location: <span>", "zh-hans": "<p>地点：<span>"}[language]
+    assert label in response.content.decode()  # no space after a full-width colon
     if language == "en":
         # The booking text keeps its paragraphs, escaped.
         assert "<p>Bring your card &amp; &lt;ID&gt;.</p>" in response.content.decode()

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from departments import formatting
@@ -43,6 +44,22 @@ BLANK_LINE = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)\s*")
 def paragraphs(text):
     """Text split into paragraphs at blank lines."""
     return [part.strip() for part in BLANK_LINE.split(str(text)) if part.strip()]
+
+
+VISITING_LABELS = {
+    "location": _("Location:"),
+    "opening_hours": _("Opening hours:"),
+    "phone": _("Telephone:"),
+    "website": _("Website:"),
+}
+
+
+@register.filter
+def visiting_label(kind):
+    """The label before a visiting detail: English puts a space after its colon, Chinese's
+    full-width colon takes none ("Location: Building 2", "地点：二号楼")."""
+    label = str(VISITING_LABELS[kind])
+    return label if formatting.is_chinese() else f"{label} "
 
 
 @register.filter
