@@ -65,9 +65,9 @@ test-postgres:
 		echo "NOTE: PostgreSQL does not answer at $(TEST_DATABASE_URL): the PostgreSQL run was SKIPPED."; \
 	fi
 
-## The property tests (tests/test_property_*.py) with hundreds of examples, not the suite's few dozen.
+## The property test of pages (tests/test_property_pages.py) with hundreds of examples, not the suite's few dozen.
 test-deep: install-dev
-	HYPOTHESIS_PROFILE=deep $(BIN)/pytest $(wildcard tests/test_property_*.py)
+	HYPOTHESIS_PROFILE=deep $(BIN)/pytest tests/test_property_pages.py
 
 ## Throughput of pages against a static file of the same size (never part of `make test`).
 bench: setup
