@@ -35,6 +35,9 @@ SECTIONS = {
     "accreditations": _("Recognition"),
 }
 
+# The sections of the overview a fact of the hospital's own can be found in.
+OVERVIEW_SECTIONS = {"accreditations"}
+
 
 def languages():
     return [code for code, _name in settings.LANGUAGES]
@@ -192,8 +195,8 @@ def run(query):
     for section, position, department_id, hospital_id, role, *columns in rows:
         if department_id in results:
             result = results[department_id]
-        elif hospital_id:
-            # The hospital's own recognitions are on its overview.
+        elif hospital_id and section in OVERVIEW_SECTIONS:
+            # The hospital's own recognitions are on its overview (its other kinds of fact are not).
             if hospital is None:
                 hospital = Result(
                     name=_("The First Hospital of Jilin University"), url=reverse("departments:overview")

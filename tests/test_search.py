@@ -239,3 +239,14 @@ def test_a_search_matching_every_department_lists_the_first_and_says_so(client):
 def test_a_search_with_few_results_says_nothing_about_more(client):
     response = client.get("/en/search/?q=spine")
     assert "departments match; the first" not in unescape(response.text)
+
+
+@pytest.mark.usefixtures("content")
+def test_a_fact_of_the_hospital_that_the_overview_does_not_show_is_not_linked_to_it(client):
+    """Only the hospital's recognitions have a section on the overview: a search must not link
+    to a section that is not there."""
+    from departments.models import Condition, Hospital
+
+    Condition.objects.create(hospital=Hospital.objects.get(), slug="zebra", name_en="Zebracondition")
+    html = client.get("/en/search/", {"q": "zebracondition"}).content.decode()
+    assert "/en/#conditions" not in html
