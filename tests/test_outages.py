@@ -164,7 +164,16 @@ class CuttableProxy:
 # --- Redis -----------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(REDIS_SERVER is None, reason="redis-server is not installed (.ci/run installs it)")
+@pytest.fixture
+def redis_server_installed():
+    """Skipped without redis-server, except in CI, which must have it (.ci/run installs it)."""
+    if REDIS_SERVER is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true and no redis-server: .ci/run must install Debian's redis-server package")
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+
+
+@pytest.mark.usefixtures("redis_server_installed")
 def test_with_redis_stopped_every_page_is_served_and_the_cache_returns_by_itself():
     with RedisServer() as redis, Gunicorn({**production_site(), "REDIS_URL": redis.url}, bind()) as server:
         assert get(server, SPINE).status == 200
@@ -190,7 +199,7 @@ def test_with_redis_stopped_every_page_is_served_and_the_cache_returns_by_itself
     assert log.count("shared cache available again") == 1
 
 
-@pytest.mark.skipif(REDIS_SERVER is None, reason="redis-server is not installed (.ci/run installs it)")
+@pytest.mark.usefixtures("redis_server_installed")
 def test_a_redis_that_hangs_costs_a_page_a_fraction_of_a_second():
     with RedisServer() as redis, Gunicorn({**production_site(), "REDIS_URL": redis.url}, bind()) as server:
         assert get(server, SPINE).status == 200
