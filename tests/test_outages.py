@@ -120,6 +120,9 @@ class CuttableProxy:
 
     def cut(self):
         """As a network fault: the listener refuses, every open connection is reset."""
+        # shutdown() first: close() alone leaves a socket that a thread is accepting on listening.
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
         with self.lock:
             for connection in self.connections:
