@@ -69,3 +69,7 @@ access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(B)s %(D)sus "%
 # Never let a client's own X-Forwarded-* headers count unless they come through our proxy: the
 # unix socket (deploy/) or loopback.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# Nor may any client, trusted peer or not, set the script name or path by a header (gunicorn lets
+# a trusted peer send SCRIPT_NAME and PATH_INFO headers: one gave gunicorn's own 500, another
+# served the admin's path for the overview's). The site is served at the root.
+forwarder_headers = ""

@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, override
 
 from departments.seo import absolute_url
 
@@ -20,6 +20,16 @@ def navigation(departments):
     return first if len(first) <= NAVIGATION_LIMIT else []
 
 
+def in_language(path, code):
+    """This page's path in another language; the other language's home page where the path cannot
+    be translated (a path such as "//[::1/" is not even a URL to urlsplit)."""
+    try:
+        return translate_url(path, code)
+    except ValueError:
+        with override(code):
+            return reverse("departments:overview")
+
+
 def site(request):
     """The language switch and alternates for every page, and the site's navigation (lazily)."""
     from departments.models import Department
@@ -33,7 +43,7 @@ def site(request):
     languages = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
-        path = translate_url(request.path, code)
+        path = in_language(request.path, code)
         languages.append(
             {
                 "code": code,

@@ -75,12 +75,13 @@ CACHE = Outage("shared cache")
 
 
 class OutageFilter(logging.Filter):
-    """On django.request: a request that failed because the database is unreachable is counted
-    in the outage's log lines instead of being logged with its own traceback."""
+    """On django.request: a request that failed because the database is unreachable (answered
+    503, see hospital_site.errors) is counted in the outage's log lines instead of being logged
+    with its own traceback. Any other error is logged as usual."""
 
     def filter(self, record):
         error = record.exc_info[1] if record.exc_info else sys.exc_info()[1]
-        if isinstance(error, DATABASE_UNREACHABLE):
+        if isinstance(error, DATABASE_UNREACHABLE) and getattr(record, "status_code", None) == 503:
             DATABASE.failed(error)
             return False
         return True

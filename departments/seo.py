@@ -6,6 +6,7 @@ page does not say.
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext
 
 from departments.models import Leader, Qualifier
@@ -15,10 +16,13 @@ CONTEXT = "https://schema.org"
 
 def absolute_url(request, path):
     """An address on this site, absolute: from the configured SITE_URL, or where none is set (the
-    embedded default) from the request's host, which the page cache then keys on."""
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path)
+    embedded default) from the request's host, which the page cache then keys on.
+
+    Joined rather than resolved (as build_absolute_uri does): a path is always this site's, even
+    one that reads as another host's ("//[::1/" made urlsplit fail, and the 404 page a 500).
+    """
+    base = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+    return base + iri_to_uri(path)
 
 
 # schema.org's MedicalSpecialty values, chosen by the words of a department's English name.

@@ -1,8 +1,9 @@
-"""Error pages that need no database: 404, 500, and 503 when the database is unreachable."""
+"""Error pages that need no database: 400, 404, 500, and 503 when the database is unreachable."""
 
 import sys
 
-from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError
+from django.db import connection
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotFound, HttpResponseServerError
 from django.template import loader
 from django.utils import translation
 
@@ -10,6 +11,13 @@ from departments.outages import DATABASE_UNREACHABLE
 
 # How long a client should wait before trying again when the database is unreachable.
 RETRY_AFTER_SECONDS = 60
+
+
+def bad_request(request, exception):
+    """Rendered without the request: Django's own 400 view reads the CSRF token, which reads the
+    posted form again, and a form whose encoding could not be read then failed twice, as a 500."""
+    with translation.override(language_of(request)):
+        return HttpResponseBadRequest(loader.render_to_string("400.html"))
 
 
 def page_not_found(request, exception):
@@ -33,9 +41,20 @@ def server_error(request):
     """
     # The failure may have come before LocaleMiddleware chose the language: take it from the URL.
     with translation.override(language_of(request)):
-        if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE):
+        if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE) and not database_answers():
             return database_unavailable()
         return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def database_answers():
+    """Whether the database answers now. An OperationalError is not always an outage: SQLite
+    raises it, for example, for a failing function in a query (a broken regular expression)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # whatever keeps it from answering: this page must render all the same
+        return False
+    return True
 
 
 def database_unavailable():

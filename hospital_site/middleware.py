@@ -9,11 +9,13 @@ from django.http import HttpResponseBadRequest
 
 class SecurityHeadersMiddleware:
     """Content-Security-Policy, Permissions-Policy, Cross-Origin-Resource-Policy and
-    X-Frame-Options on every response.
+    X-Frame-Options on every response, and Django's nosniff, Referrer-Policy and COOP where its
+    SecurityMiddleware did not get to send them.
 
-    Placed before WhiteNoise and the page cache, so static files and cached pages get them too
-    (Django's XFrameOptionsMiddleware sits after both). `setdefault`, so a view that needs a
-    different policy can set its own header.
+    The outermost middleware, so that every response gets them: static files and cached pages
+    (Django's XFrameOptionsMiddleware sits after both), SecurityMiddleware's own redirect to HTTPS,
+    and the 400 for a foreign Host, which SecurityMiddleware raises before it sends its headers.
+    `setdefault`, so a view that needs a different policy can set its own header.
     """
 
     def __init__(self, get_response):
@@ -23,6 +25,9 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy": settings.PERMISSIONS_POLICY,
             "Cross-Origin-Resource-Policy": settings.CROSS_ORIGIN_RESOURCE_POLICY,
             "X-Frame-Options": settings.X_FRAME_OPTIONS,
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": settings.SECURE_REFERRER_POLICY,
+            "Cross-Origin-Opener-Policy": settings.SECURE_CROSS_ORIGIN_OPENER_POLICY,
         }
 
     def __call__(self, request):
@@ -32,14 +37,18 @@ class SecurityHeadersMiddleware:
         return response
 
 
-class AdminNulMiddleware:
-    """An admin page asked with a NUL character in its query is answered 400.
+class AdminQueryMiddleware:
+    """An admin page asked with a query the database would fail on is answered 400.
 
-    The admin's lists filter and search the database with what the query says, and PostgreSQL
-    refuses NUL in text: `?source__exact=%00` was a 500 there. (Public pages take care of their
-    own: a NUL in a path is no page, a 404; search drops it. Forms refuse NUL in what is posted,
-    with a message: Django's CharField does.)
+    The admin's lists filter and search the database with what the query says: PostgreSQL refuses
+    NUL in text (`?source__exact=%00` was a 500), and a regular expression is compiled by the
+    database, which refuses a broken one (`?name_en__regex=(` was a 500, or on SQLite a 503). No
+    list of ours filters by a regular expression. (Public pages take care of their own: a NUL in
+    a path is no page, a 404; search drops it. Forms refuse NUL in what is posted, with a message:
+    Django's CharField does.)
     """
+
+    REFUSED_LOOKUPS = ("__regex", "__iregex")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,9 +57,15 @@ class AdminNulMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        is_admin = hasattr(view_func, "model_admin") or hasattr(view_func, "admin_site")
-        if is_admin and b"\x00" in unquote_to_bytes(request.META.get("QUERY_STRING", "")):
-            return HttpResponseBadRequest(
-                "A web address may not contain a NUL character.\n", content_type="text/plain; charset=utf-8"
-            )
+        if not (hasattr(view_func, "model_admin") or hasattr(view_func, "admin_site")):
+            return None
+        query = request.META.get("QUERY_STRING", "")
+        if b"\x00" in unquote_to_bytes(query):
+            return bad_request("A web address may not contain a NUL character.")
+        if any(key.endswith(self.REFUSED_LOOKUPS) for key in request.GET):
+            return bad_request("The admin's lists do not filter by regular expressions.")
         return None
+
+
+def bad_request(message):
+    return HttpResponseBadRequest(f"{message}\n", content_type="text/plain; charset=utf-8")

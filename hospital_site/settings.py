@@ -77,11 +77,13 @@ INSTALLED_APPS = [
 
 # Order matters. The two security-header middlewares come first so that they wrap every response:
 # static files (WhiteNoise answers them without going further), pages from the page cache, and
-# error pages (a database outage anywhere below becomes a 503 page in hospital_site.errors).
-# Axes comes last, as its documentation asks, to turn a locked-out login into its answer.
+# error pages (a database outage anywhere below becomes a 503 page in hospital_site.errors);
+# ours outermost, so that SecurityMiddleware's own answers (its HTTPS redirect, the 400 for a
+# foreign Host) get them too. Axes comes last, as its documentation asks, to turn a locked-out
+# login into its answer.
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
     "hospital_site.middleware.SecurityHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached public pages are answered here, before sessions, locale and auth do any work.
     "departments.cache.PublicPageCacheMiddleware",
@@ -92,7 +94,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "hospital_site.middleware.AdminNulMiddleware",
+    "hospital_site.middleware.AdminQueryMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -272,6 +274,7 @@ if HTTPS:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # Only staff have cookies (public pages set none). An admin session lasts one working day.
+SESSION_ENGINE = "hospital_site.sessions"
 SESSION_COOKIE_AGE = 9 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"

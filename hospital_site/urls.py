@@ -23,5 +23,6 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
 )
 
+handler400 = "hospital_site.errors.bad_request"
 handler404 = "hospital_site.errors.page_not_found"
 handler500 = "hospital_site.errors.server_error"
