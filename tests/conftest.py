@@ -10,6 +10,18 @@ FIXTURES = sorted((ROOT / "fixtures").glob("*.json"))
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language, as a new process does: a page request
+    activates its page's language in the test's thread (LocaleMiddleware never deactivates it),
+    and a later management command would then speak Chinese."""
+    from django.utils import translation
+
+    translation.activate(translation.get_supported_language_variant("en"))
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def content(db):
     """The real site content, loaded the way staff load it.
