@@ -233,14 +233,13 @@ class PublicPageCacheMiddleware:
         url = self.url_key(request)
         try:
             state = self.content_state()
-        except DatabaseError as error:
+        except DatabaseError:
             page = self.local.get(url)
             if page is None and not self.shared.in_database:
                 page = self.shared.get(self.shared_key("page-last", url))
             if page is None:
                 # The view meets the same error, where it becomes the friendly 503 page.
                 return self.get_response(request)
-            outages.DATABASE.failed(error)
             return page.stale_response(request)
         page = self.local.get(url)
         if page is None or page.state != state:
@@ -265,6 +264,7 @@ class PublicPageCacheMiddleware:
             state = ContentVersion.state()
         except DatabaseError as error:
             self.database_retry_at, self.database_error = time.monotonic() + DATABASE_RETRY_SECONDS, error
+            outages.DATABASE.failed(error)
             raise
         outages.DATABASE.answered()
         return state

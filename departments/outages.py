@@ -77,11 +77,15 @@ CACHE = Outage("shared cache")
 class OutageFilter(logging.Filter):
     """On django.request: a request that failed because the database is unreachable (answered
     503, see hospital_site.errors) is counted in the outage's log lines instead of being logged
-    with its own traceback. Any other error is logged as usual."""
+    with its own traceback, and the health check's 503 is not logged once a poll. Any other
+    error is logged as usual."""
 
     def filter(self, record):
+        if getattr(record, "status_code", None) != 503:
+            return True
         error = record.exc_info[1] if record.exc_info else sys.exc_info()[1]
-        if isinstance(error, DATABASE_UNREACHABLE) and getattr(record, "status_code", None) == 503:
+        if isinstance(error, DATABASE_UNREACHABLE):
             DATABASE.failed(error)
             return False
-        return True
+        # A 503 that is no error of its own during an outage: /healthz saying so, once a poll.
+        return not (error is None and DATABASE.is_down)

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from departments import outages
 from departments.models import ContentVersion
 from hospital_site.errors import RETRY_AFTER_SECONDS
 
@@ -22,10 +23,12 @@ def healthz(request):
     try:
         # The site's own table, not "SELECT 1": that also answers on an empty database.
         ContentVersion.current()
-    except DatabaseError:
+    except DatabaseError as error:
+        outages.DATABASE.failed(error)
         response = HttpResponse("database unavailable\n", status=503, content_type="text/plain")
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+    outages.DATABASE.answered()
     lines = ["ok"]
     try:
         caches["default"].get("healthz")
