@@ -29,6 +29,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import quote, unquote, urlencode
 
+from tests.headers import HSTS, PRODUCTION_EVERY_RESPONSE
 from tests.serving import (
     ROOT,
     Gunicorn,
@@ -45,30 +46,6 @@ SEED = int(os.environ.get("FUZZ_SEED", 20240601))
 REQUESTS = int(os.environ.get("FUZZ_REQUESTS", 3000))
 SECONDS = float(os.environ.get("FUZZ_SECONDS", 60))
 CLIENTS = 4
-
-# As tests/test_security.py asserts them (copied, not imported: test modules stay independent).
-# The production site is HTTPS, so its policy also upgrades insecure requests.
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
-    "connect-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-    "base-uri 'self'; object-src 'none'; upgrade-insecure-requests"
-)
-PERMISSIONS_POLICY = (
-    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
-    "fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), "
-    "payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), "
-    "sync-xhr=(), usb=(), xr-spatial-tracking=()"
-)
-EVERY_RESPONSE = {
-    "Content-Security-Policy": CSP,
-    "Permissions-Policy": PERMISSIONS_POLICY,
-    "Cross-Origin-Resource-Policy": "same-origin",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-}
-HSTS = "max-age=63072000; includeSubDomains; preload"
 
 EDITOR = ("editor-fuzz", "A long passphrase 4 fuzzing")
 
@@ -838,7 +815,9 @@ def problems(case, response):
             return [f"gunicorn refused a well-formed request ({response.status})"]
         return []
     found = [f"status {response.status}"] if response.status >= 500 else []
-    missing = [name for name, value in EVERY_RESPONSE.items() if response.headers.get(name) != value]
+    missing = [
+        name for name, value in PRODUCTION_EVERY_RESPONSE.items() if response.headers.get(name) != value
+    ]
     if missing:
         found.append(f"without {', '.join(missing)}")
     hsts = response.headers.get("Strict-Transport-Security")

@@ -20,11 +20,11 @@ import pytest
 from PIL import Image
 
 from departments.images import MAX_UPLOAD_BYTES
+from tests.headers import HSTS
 from tests.serving import ROOT, Gunicorn, free_port, production_site, request
 
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
 SITE_CONFIG = ROOT / "deploy" / "nginx" / "hospital.conf"
-HSTS = "max-age=63072000; includeSubDomains; preload"
 RENDITION = "photos/departments/renditions/spine-1a2b3c4d5e-480.webp"
 
 if NGINX is None:

@@ -30,9 +30,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import from_field
 from modeltranslation.fields import TranslationField
-from modeltranslation.translator import NotRegistered, translator
 
 from departments.formatting import format_figure
+from departments.loading import fixture_fields, translated_originals
 from departments.models import (
     EARLIEST_YEAR,
     FACT_KINDS,
@@ -151,18 +151,10 @@ def visible_texts(draw, text):
     return value[:at] + draw(VISIBLE) + value[at + 1 :]
 
 
-def translated_originals(model):
-    try:
-        return set(translator.get_options_for_model(model).all_fields)
-    except NotRegistered:
-        return set()
-
-
 def fixture_field_names(model):
     """The fields a fixture record of the model gives: each language of a translated field
     (name_en, name_zh_hans), never the untranslated column behind them."""
-    originals = translated_originals(model)
-    return {f.name for f in model._meta.local_fields if not f.primary_key and f.name not in originals}
+    return {f.name for f in fixture_fields(model)}
 
 
 def is_free_text(model_field):
