@@ -140,6 +140,7 @@ def main():
         "DJANGO_HTTPS": "false",
         "DJANGO_DEBUG": "false",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SITE_URL": "http://127.0.0.1",
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
         "DJANGO_STATIC_ROOT": str(workdir / "static"),
         "PYTHONPATH": str(ROOT),

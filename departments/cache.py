@@ -16,7 +16,6 @@ import gzip
 import hashlib
 import logging
 import threading
-import time
 from pathlib import Path
 
 from django.apps import apps
@@ -32,15 +31,13 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from departments import outages
+from departments import outages, seo
 from departments.models import ContentVersion
 
 logger = logging.getLogger(__name__)
 
 MAX_AGE = 60  # seconds a browser or proxy may reuse a page before asking again
 LOCAL_PAGES_PER_WORKER = 500
-# After the database failed to answer, how long pages are served as last rendered without asking it.
-DATABASE_RETRY_SECONDS = 1.0
 CACHED_HEADERS = ("Content-Type", "Content-Language")
 
 
@@ -149,8 +146,8 @@ class CachedPage:
 
 
 def code_version():
-    """A digest of what renders the pages: code, templates, translations, static file names and
-    pinned libraries.
+    """A digest of what renders the pages: code, templates, translations, static file names,
+    pinned libraries, and the settings that pages show (PAGE_SETTINGS).
 
     It is part of every page's cache key. Shared entries live for a day, so without it a deploy
     (new templates, then a reload) would go on serving pages rendered by the old code until the
@@ -165,7 +162,7 @@ def code_version():
         for path in (base / folder).rglob("*"):
             if path.suffix in CODE_SUFFIXES:
                 files[path.relative_to(base).as_posix()] = path
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(repr([getattr(settings, name) for name in PAGE_SETTINGS]).encode())
     for name, path in sorted(files.items()):
         if path.is_file():
             digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -173,6 +170,8 @@ def code_version():
 
 
 CODE_SUFFIXES = {".py", ".html", ".txt", ".xml", ".mo", ".json"}
+# Settings read from the environment that a page shows: its links, its footer, its scheme.
+PAGE_SETTINGS = ("SITE_URL", "ICP_FILING", "HTTPS", "STATIC_URL", "LANGUAGES")
 
 
 class SharedCache:
@@ -183,20 +182,16 @@ class SharedCache:
     nothing. The outage is logged once, with its cause (departments.outages).
     """
 
-    RETRY_SECONDS = 1.0
-
     def __init__(self):
-        self.retry_at = 0.0
         # The cache table is in the database: when that is down, there is no point asking it.
         self.in_database = isinstance(caches["default"], DatabaseCache)
 
     def call(self, method, *args):
-        if time.monotonic() < self.retry_at:
+        if outages.CACHE.recently_failed():
             return None
         try:
             result = getattr(caches["default"], method)(*args)
         except Exception as error:  # whatever the backend raises: the page is served without it
-            self.retry_at = time.monotonic() + self.RETRY_SECONDS
             outages.CACHE.failed(error)
             return None
         outages.CACHE.answered()
@@ -224,7 +219,6 @@ class PublicPageCacheMiddleware:
         # This worker's pages by URL, each the last rendered, whatever its content version.
         self.local = {}
         self.lock = threading.Lock()
-        self.database_retry_at, self.database_error = 0.0, None
 
     def __call__(self, request):
         # A query string would make the key space unbounded; no public page takes one but search.
@@ -250,20 +244,22 @@ class PublicPageCacheMiddleware:
                 if not self.cacheable(response):
                     return response
                 page = CachedPage(response, state)
-                self.shared.set_many({key: page, self.shared_key("page-last", url): page})
+                entries = {key: page}
+                if not self.shared.in_database:  # what an outage serves cannot be in the database
+                    entries[self.shared_key("page-last", url)] = page
+                self.shared.set_many(entries)
             self.remember(url, page)
         return page.response_for(request)
 
-    def content_state(self):
-        """The content's state, from the database; while it is down, not asked for a second
-        after each failure: a database that times out (rather than refusing) would otherwise
-        cost every request its connect timeout before the last rendered page is served."""
-        if time.monotonic() < self.database_retry_at:
-            raise self.database_error
+    @staticmethod
+    def content_state():
+        """The content's state, from the database; not asked in the second after it failed (see
+        departments.outages), so that the last rendered page is served at once."""
+        if outages.DATABASE.recently_failed():
+            raise outages.DatabaseDown("the database did not answer a moment ago")
         try:
             state = ContentVersion.state()
         except DatabaseError as error:
-            self.database_retry_at, self.database_error = time.monotonic() + DATABASE_RETRY_SECONDS, error
             outages.DATABASE.failed(error)
             raise
         outages.DATABASE.answered()
@@ -278,11 +274,11 @@ class PublicPageCacheMiddleware:
     def url_key(request):
         """The page's address, hashed: a path may hold anything a visitor typed.
 
-        The host is part of it unless the site's address is configured (SITE_URL): pages carry
-        absolute links (canonical, alternates, structured data) made from it.
+        The request's origin is part of it unless the site's address is configured (SITE_URL):
+        pages carry absolute links (canonical, alternates, structured data) made from it.
         """
-        host = "" if settings.SITE_URL else request.get_host()
-        return hashlib.sha256(f"{host}{request.path}".encode()).hexdigest()
+        origin = seo.request_origin(request)  # a Host that ALLOWED_HOSTS refuses is a 400 here
+        return hashlib.sha256(f"{'' if settings.SITE_URL else origin}{request.path}".encode()).hexdigest()
 
     @staticmethod
     def cacheable(response):

@@ -17,6 +17,9 @@ logger = logging.getLogger(__name__)
 
 # How often a lasting outage is logged again.
 REMINDER_SECONDS = 60
+# After a service failed to answer, how long it is not asked again: a server that times out (rather
+# than refusing) would otherwise cost every request its timeout.
+RETRY_SECONDS = 1.0
 
 # What every database backend raises when it cannot connect (refused, timed out, database file
 # missing), and when a connection drops mid-request.
@@ -31,10 +34,16 @@ class Outage:
         self.down_since = None
         self.last_logged = 0.0
         self.failures = 0
+        self.retry_at = 0.0
         self.lock = threading.Lock()
+
+    def recently_failed(self):
+        """Whether it failed less than RETRY_SECONDS ago: callers then do without it, unasked."""
+        return time.monotonic() < self.retry_at
 
     def failed(self, error):
         now = time.monotonic()
+        self.retry_at = now + RETRY_SECONDS  # one assignment: threads read it without the lock
         with self.lock:
             self.failures += 1
             if self.down_since is None:
@@ -42,7 +51,7 @@ class Outage:
                 message, args = "%s unavailable: %s", (self.service, cause(error))
             elif now - self.last_logged >= REMINDER_SECONDS:
                 self.last_logged = now
-                message = "%s still unavailable after %d s (%d requests affected): %s"
+                message = "%s still unavailable after %d s (found down %d times): %s"
                 args = (self.service, now - self.down_since, self.failures, cause(error))
             else:
                 return
@@ -74,18 +83,23 @@ DATABASE = Outage("database")
 CACHE = Outage("shared cache")
 
 
+def works_without_database(view):
+    """Marks a view that answers without the database, so that an outage leaves it alone."""
+    view.works_without_database = True
+    return view
+
+
+class DatabaseDown(OperationalError):
+    """Raised instead of asking the database, in the second after it failed to answer."""
+
+
 class OutageFilter(logging.Filter):
-    """On django.request: a request that failed because the database is unreachable (answered
-    503, see hospital_site.errors) is counted in the outage's log lines instead of being logged
-    with its own traceback, and the health check's 503 is not logged once a poll. Any other
-    error is logged as usual."""
+    """On django.request: a 503 for an unreachable database (hospital_site.errors) is not logged
+    with its own traceback, nor the health check's 503 once a poll: the outage's own lines say it.
+    Any other error is logged as usual."""
 
     def filter(self, record):
         if getattr(record, "status_code", None) != 503:
             return True
         error = record.exc_info[1] if record.exc_info else sys.exc_info()[1]
-        if isinstance(error, DATABASE_UNREACHABLE):
-            DATABASE.failed(error)
-            return False
-        # A 503 that is no error of its own during an outage: /healthz saying so, once a poll.
-        return not (error is None and DATABASE.is_down)
+        return not (isinstance(error, DATABASE_UNREACHABLE) or (error is None and DATABASE.is_down))

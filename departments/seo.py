@@ -5,6 +5,7 @@ page does not say.
 """
 
 from django.conf import settings
+from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext
@@ -21,8 +22,17 @@ def absolute_url(request, path):
     Joined rather than resolved (as build_absolute_uri does): a path is always this site's, even
     one that reads as another host's ("//[::1/" made urlsplit fail, and the 404 page a 500).
     """
-    base = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
-    return base + iri_to_uri(path)
+    return (settings.SITE_URL or request_origin(request)) + iri_to_uri(path)
+
+
+def request_origin(request):
+    """scheme://host[:port] of this request: its host as ALLOWED_HOSTS accepted it, and the port
+    this server listens on, not the one the Host header names (ALLOWED_HOSTS ignores ports, so a
+    client could name any of 65,535 and have a page rendered and cached for each)."""
+    domain, _port = split_domain_port(request.get_host())
+    port = request.get_port()
+    default = {"http": "80", "https": "443"}.get(request.scheme)
+    return f"{request.scheme}://{domain}" + ("" if port in (default, "") else f":{port}")
 
 
 # schema.org's MedicalSpecialty values, chosen by the words of a department's English name.

@@ -15,6 +15,7 @@ from departments import search as site_search
 from departments.cache import cache_public_page
 from departments.context_processors import navigation
 from departments.models import Department, Hospital
+from departments.outages import works_without_database
 
 
 @require_safe
@@ -131,6 +132,7 @@ def accessibility(request):
     return render(request, "departments/accessibility.html", context)
 
 
+@works_without_database
 @require_safe
 def robots_txt(request):
     """Crawl everything but the search results (endless, and marked noindex); here is the sitemap."""

@@ -7,6 +7,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotFou
 from django.template import loader
 from django.utils import translation
 
+from departments import outages
 from departments.outages import DATABASE_UNREACHABLE
 
 # How long a client should wait before trying again when the database is unreachable.
@@ -41,14 +42,19 @@ def server_error(request):
     """
     # The failure may have come before LocaleMiddleware chose the language: take it from the URL.
     with translation.override(language_of(request)):
-        if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE) and not database_answers():
-            return database_unavailable()
+        error = sys.exc_info()[1]
+        if isinstance(error, DATABASE_UNREACHABLE) and not database_answers():
+            outages.DATABASE.failed(error)
+            return database_unavailable(request)
         return HttpResponseServerError(loader.render_to_string("500.html"))
 
 
 def database_answers():
     """Whether the database answers now. An OperationalError is not always an outage: SQLite
-    raises it, for example, for a failing function in a query (a broken regular expression)."""
+    raises it, for example, for a failing function in a query (a broken regular expression).
+    Not asked in the second after it failed to answer (departments.outages)."""
+    if outages.DATABASE.recently_failed():
+        return False
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -57,8 +63,9 @@ def database_answers():
     return True
 
 
-def database_unavailable():
-    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+def database_unavailable(request):
+    with translation.override(language_of(request)):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response

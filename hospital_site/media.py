@@ -14,10 +14,12 @@ from django.utils._os import safe_join
 from django.views.decorators.http import require_safe
 
 from departments.images import RENDITION_FORMATS, is_rendition
+from departments.outages import works_without_database
 
 CONTENT_TYPES = {f".{extension}": mime for extension, _format, mime in RENDITION_FORMATS}
 
 
+@works_without_database
 @require_safe
 def rendition(request, path):
     if not is_rendition(path):

@@ -6,6 +6,9 @@ from urllib.parse import unquote_to_bytes
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 
+from departments import outages
+from hospital_site import errors
+
 
 class SecurityHeadersMiddleware:
     """Content-Security-Policy, Permissions-Policy, Cross-Origin-Resource-Policy and
@@ -25,10 +28,14 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy": settings.PERMISSIONS_POLICY,
             "Cross-Origin-Resource-Policy": settings.CROSS_ORIGIN_RESOURCE_POLICY,
             "X-Frame-Options": settings.X_FRAME_OPTIONS,
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": settings.SECURE_REFERRER_POLICY,
-            "Cross-Origin-Opener-Policy": settings.SECURE_CROSS_ORIGIN_OPENER_POLICY,
         }
+        # As Django's SecurityMiddleware sends them, from the same settings.
+        if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+            self.headers["X-Content-Type-Options"] = "nosniff"
+        if settings.SECURE_REFERRER_POLICY:
+            self.headers["Referrer-Policy"] = settings.SECURE_REFERRER_POLICY
+        if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+            self.headers["Cross-Origin-Opener-Policy"] = settings.SECURE_CROSS_ORIGIN_OPENER_POLICY
 
     def __call__(self, request):
         response = self.get_response(request)
@@ -69,3 +76,26 @@ class AdminQueryMiddleware:
 
 def bad_request(message):
     return HttpResponseBadRequest(f"{message}\n", content_type="text/plain; charset=utf-8")
+
+
+class DatabaseOutageMiddleware:
+    """In the second after the database failed to answer, a view that needs it is answered with
+    the 503 page at once, rather than each request waiting for the database's connect timeout
+    (5 s on PostgreSQL) to learn what the last one learnt. After that second, the next request
+    asks it.
+
+    After the page cache, which serves what it has rendered. Views that work without the
+    database (marked with departments.outages.works_without_database: the health check, which
+    asks it itself, photos, robots.txt) and addresses that are no page (404) are left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if outages.DATABASE.recently_failed() and not getattr(view_func, "works_without_database", False):
+            return errors.database_unavailable(request)
+        return None

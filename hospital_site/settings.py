@@ -49,9 +49,14 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::
 
 # The site's public address ("https://hospital.example.org"): every absolute URL on a page
 # (canonical, alternates, structured data, sitemap) is made from it, whatever Host a request
-# names. Unset (the embedded default), they come from each request's host, and the page cache
-# keeps a copy per host.
+# names. Required in production. Unset (the embedded default), they come from each request's
+# host and this server's port, and the page cache keeps a copy per host.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/")
+if PRODUCTION and not SITE_URL:
+    raise ImproperlyConfigured(
+        "DJANGO_SITE_URL is not set. A production site names its public address, such as "
+        "https://hospital.example.org: its pages' links are made from it, never from a request."
+    )
 if SITE_URL and not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
     raise ImproperlyConfigured(
         "DJANGO_SITE_URL must be a scheme and a host, such as https://hospital.example.org; "
@@ -87,6 +92,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached public pages are answered here, before sessions, locale and auth do any work.
     "departments.cache.PublicPageCacheMiddleware",
+    # In the second after the database failed, the 503 page at once (hospital_site/middleware.py).
+    "hospital_site.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

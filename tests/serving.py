@@ -96,6 +96,7 @@ def production_site():
         "DJANGO_PRODUCTION": "true",
         "DJANGO_SECRET_KEY": SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
+        "DJANGO_SITE_URL": "https://localhost",
         "DATABASE_URL": site_database(base),
         "DJANGO_STATIC_ROOT": str(base / "static"),
         "DJANGO_MEDIA_ROOT": str(base / "media"),

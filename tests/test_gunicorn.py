@@ -109,9 +109,10 @@ def slow_client(bind, stop):
 
 
 def test_the_embedded_default_serves_patients_while_ten_slow_clients_hold_connections():
-    # As `make run` serves: threaded workers, as many as gunicorn.conf.py chooses.
+    # As `make run` serves (threaded workers), with fewer workers than slow clients, whatever the
+    # number of CPUs: sync workers would all be held.
     env = {**production_site(), "GUNICORN_WORKER_CLASS": "gthread"}
-    with Gunicorn(env, f"127.0.0.1:{free_port()}", workers=None) as server:
+    with Gunicorn(env, f"127.0.0.1:{free_port()}", workers=2) as server:
         stop = threading.Event()
         slow = [threading.Thread(target=slow_client, args=(server.bind, stop)) for _ in range(10)]
         for client in slow:

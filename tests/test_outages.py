@@ -112,6 +112,7 @@ class CuttableProxy:
         self.port = free_port()
         self.connections = []
         self.listener = None
+        self.hanging = False
         self.lock = threading.Lock()
 
     def restore(self):
@@ -132,12 +133,23 @@ class CuttableProxy:
                     connection.close()
             self.connections.clear()
 
+    def hang(self):
+        """As a server that stops answering: open connections are reset, new ones are accepted
+        and never answered (so the site waits for its connect timeout)."""
+        self.hanging = True
+        self.cut()
+        self.restore()
+
     def accept(self, listener):
         while True:
             try:
                 client, _ = listener.accept()
             except OSError:
                 return
+            if self.hanging:
+                with self.lock:
+                    self.connections.append(client)
+                continue
             server = socket.create_connection(self.target)
             with self.lock:
                 self.connections += [client, server]
@@ -208,15 +220,18 @@ def test_a_redis_that_hangs_costs_a_page_a_fraction_of_a_second():
         assert get(server, SPINE).status == 200
         redis.process.send_signal(signal.SIGSTOP)  # it accepts connections and answers nothing
         try:
-            started = time.monotonic()
-            statuses = [get(server, path).status for path in (NEVER_VISITED, SPINE_ZH, "/en/")]
-            took = time.monotonic() - started
+            timings = []
+            for path in (NEVER_VISITED, SPINE_ZH, "/en/"):
+                started = time.monotonic()
+                timings.append((get(server, path).status, time.monotonic() - started))
         finally:
             redis.process.send_signal(signal.SIGCONT)
 
-    assert statuses == [200, 200, 200]
-    # Each page waits for Redis at most its socket timeout (0.25 s), and then not again for a second.
-    assert took < 2.0
+    assert [status for status, _ in timings] == [200, 200, 200]
+    # The first page waits for Redis at most its socket timeout (0.25 s); the next ones, within the
+    # second after, do not ask it at all.
+    assert timings[0][1] < 1.0, timings
+    assert all(took < 0.2 for _, took in timings[1:]), timings
 
 
 # --- The database ------------------------------------------------------------------------------
@@ -250,12 +265,9 @@ def check_database_outage(server, cut, restore, while_down=lambda: None):
     while_down()
 
     restore()
-    restored_at = time.monotonic()
-    assert within(1.0, lambda: get(server, "/healthz").status == 200)
-    # Pages are asked of the database again at most a second after its last failure.
-    assert within(
-        1.0 - (time.monotonic() - restored_at) + 0.2, lambda: STALE_EN not in get(server, SPINE).text
-    )
+    # Within a second (and the time the requests take, on a loaded machine) all is as before.
+    assert within(1.5, lambda: get(server, "/healthz").status == 200)
+    assert within(1.5, lambda: STALE_EN not in get(server, SPINE).text)
     assert get(server, SPINE).status == 200
     assert get(server, NEVER_VISITED).status == 200
 
@@ -323,3 +335,49 @@ def test_after_a_deploy_no_page_is_served_from_the_old_templates():
         assert within(30, lambda: server.output().count("Worker exiting") >= 2, step=0.2)
         for path in (SPINE, SPINE_ZH, "/en/", "/en/departments/") * 5:
             assert marker in get(server, path).text, path
+
+
+@pytest.mark.usefixtures("redis_server_installed")
+@pytest.mark.skipif(
+    ON_POSTGRESQL, reason="the SQLite file is moved here; cutting PostgreSQL off is tested above"
+)
+def test_with_redis_a_worker_that_never_rendered_a_page_serves_it_during_an_outage():
+    """The last rendered page of each address is kept in Redis too: a worker started after the
+    database went down (a reload, a recycled worker) still has every page to serve."""
+    site = production_site()
+    database = temporary_directory("hospital-outage-") / "db.sqlite3"
+    shutil.copy(urlsplit(site["DATABASE_URL"]).path, database)
+    moved = database.with_name("moved.sqlite3")
+    with RedisServer() as redis:
+        env = {**site, "REDIS_URL": redis.url, "DATABASE_URL": f"sqlite:///{database}"}
+        with Gunicorn(env, bind()) as server:
+            assert get(server, SPINE).status == 200  # rendered, and kept in Redis
+        database.rename(moved)
+        try:
+            with Gunicorn(env, bind()) as fresh:  # a new worker: nothing in its memory
+                page = get(fresh, SPINE)
+                assert page.status == 200 and STALE_EN in page.text
+                assert get(fresh, NEVER_VISITED).status == 503
+        finally:
+            moved.rename(database)
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="runs when the suite runs on PostgreSQL")
+def test_a_database_that_hangs_costs_one_request_its_timeout_not_every_request():
+    site = production_site()
+    parts = urlsplit(site["DATABASE_URL"])
+    with CuttableProxy((parts.hostname, parts.port or 5432)) as proxy:
+        through_proxy = parts._replace(netloc=f"{parts.username}@127.0.0.1:{proxy.port}").geturl()
+        with Gunicorn({**site, "DATABASE_URL": through_proxy}, bind()) as server:
+            assert get(server, SPINE).status == 200
+            proxy.hang()
+            started = time.monotonic()
+            assert get(server, "/healthz").status == 503  # waits for the 5 s connect timeout
+            assert time.monotonic() - started > 4
+            # In the second after, nothing waits for the database again.
+            for path in (SPINE, NEVER_VISITED, "/en/search/?q=spine", "/en/admin/login/"):
+                started = time.monotonic()
+                response = get(server, path)
+                assert time.monotonic() - started < 0.3, path
+                assert response.status in (200, 503), path
+                assert response.status == 503 or STALE_EN in response.text, path

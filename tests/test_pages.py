@@ -144,10 +144,3 @@ def test_public_pages_answer_only_reads(client, method, path):
     if response.status_code == 405:
         assert response["Allow"] == "GET, HEAD"
     assert b"<h1" not in response.content
-
-
-@pytest.mark.parametrize("path", PUBLIC_PATHS)
-def test_head_answers_like_get_without_a_body(client, path):
-    response = client.head(path)
-    assert response.status_code == 200
-    assert response.content == b""

@@ -338,3 +338,13 @@ def test_an_admin_list_filtered_by_a_regular_expression_is_a_bad_request(admin_c
         response = admin_client.get(f"/en/admin/departments/procedure/?{query}")
         assert response.status_code == 400, query
     assert admin_client.get("/en/admin/departments/procedure/?q=spine").status_code == 200
+
+
+def test_head_answers_like_get_without_a_body(production_server):
+    # Through gunicorn: Django's test client drops HEAD bodies by itself.
+    for path in ("/en/", "/en/departments/spine-surgery/", "/zh-hans/search/?q=spine"):
+        get = request(production_server.bind, path, headers=PROXIED)
+        head = request(production_server.bind, path, method="HEAD", headers=PROXIED)
+        assert head.status == get.status == 200
+        assert head.body == b""
+        assert head.headers["Content-Type"] == get.headers["Content-Type"]

@@ -509,3 +509,13 @@ def test_the_sitemap_uses_the_configured_site_address(client, settings):
     sitemap = client.get("/sitemap.xml", headers={"host": "localhost"}).content.decode()
     assert "<loc>https://hospital.example.org/en/departments/spine-surgery/</loc>" in sitemap
     assert "localhost" not in sitemap
+
+
+def test_a_port_in_the_host_header_makes_no_new_page(client, django_assert_num_queries):
+    """ALLOWED_HOSTS ignores ports: links come from the port this server listens on, so a client
+    naming port after port gets the one cached page, not a render (and a cache entry) for each."""
+    first = client.get("/en/", headers={"host": "localhost:4242"}).content.decode()
+    assert '<link rel="canonical" href="http://localhost/en/">' in first
+    with django_assert_num_queries(1):  # the content version: served from the cache
+        again = client.get("/en/", headers={"host": "localhost:5353"})
+    assert again.content.decode() == first

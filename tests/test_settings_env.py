@@ -16,6 +16,7 @@ PRODUCTION = {
     "DJANGO_PRODUCTION": "true",
     "DJANGO_SECRET_KEY": SECRET_KEY,
     "DJANGO_ALLOWED_HOSTS": "hospital.example.org",
+    "DJANGO_SITE_URL": "https://hospital.example.org",
 }
 
 SHOW = """
@@ -161,3 +162,10 @@ def test_the_site_address_is_a_scheme_and_a_host():
     result = manage("check", env=clean_env(DJANGO_SITE_URL="hospital.example.org/en/"))
     assert result.returncode != 0
     assert "DJANGO_SITE_URL must be a scheme and a host" in result.stderr
+
+
+def test_production_without_the_site_address_refuses_to_start_and_says_why():
+    env = clean_env(**{**PRODUCTION, "DJANGO_SITE_URL": ""})
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SITE_URL is not set" in result.stderr
