@@ -298,14 +298,21 @@ def test_the_sqlite_file_moved_away_and_back():
         )
 
 
-@pytest.mark.skipif(not ON_POSTGRESQL, reason="runs when the suite runs on PostgreSQL")
-def test_postgresql_cut_off_and_back():
+@contextmanager
+def site_behind_a_proxy():
+    """The production site on PostgreSQL, reached through a proxy the test can cut: (server, proxy)."""
     site = production_site()
     parts = urlsplit(site["DATABASE_URL"])
     with CuttableProxy((parts.hostname, parts.port or 5432)) as proxy:
         through_proxy = parts._replace(netloc=f"{parts.username}@127.0.0.1:{proxy.port}").geturl()
         with Gunicorn({**site, "DATABASE_URL": through_proxy}, bind()) as server:
-            check_database_outage(server, cut=proxy.cut, restore=proxy.restore)
+            yield server, proxy
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="runs when the suite runs on PostgreSQL")
+def test_postgresql_cut_off_and_back():
+    with site_behind_a_proxy() as (server, proxy):
+        check_database_outage(server, cut=proxy.cut, restore=proxy.restore)
 
 
 @contextmanager
@@ -364,20 +371,16 @@ def test_with_redis_a_worker_that_never_rendered_a_page_serves_it_during_an_outa
 
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="runs when the suite runs on PostgreSQL")
 def test_a_database_that_hangs_costs_one_request_its_timeout_not_every_request():
-    site = production_site()
-    parts = urlsplit(site["DATABASE_URL"])
-    with CuttableProxy((parts.hostname, parts.port or 5432)) as proxy:
-        through_proxy = parts._replace(netloc=f"{parts.username}@127.0.0.1:{proxy.port}").geturl()
-        with Gunicorn({**site, "DATABASE_URL": through_proxy}, bind()) as server:
-            assert get(server, SPINE).status == 200
-            proxy.hang()
+    with site_behind_a_proxy() as (server, proxy):
+        assert get(server, SPINE).status == 200
+        proxy.hang()
+        started = time.monotonic()
+        assert get(server, "/healthz").status == 503  # waits for the 5 s connect timeout
+        assert time.monotonic() - started > 4
+        # In the second after, nothing waits for the database again.
+        for path in (SPINE, NEVER_VISITED, "/en/search/?q=spine", "/en/admin/login/"):
             started = time.monotonic()
-            assert get(server, "/healthz").status == 503  # waits for the 5 s connect timeout
-            assert time.monotonic() - started > 4
-            # In the second after, nothing waits for the database again.
-            for path in (SPINE, NEVER_VISITED, "/en/search/?q=spine", "/en/admin/login/"):
-                started = time.monotonic()
-                response = get(server, path)
-                assert time.monotonic() - started < 0.3, path
-                assert response.status in (200, 503), path
-                assert response.status == 503 or STALE_EN in response.text, path
+            response = get(server, path)
+            assert time.monotonic() - started < 0.3, path
+            assert response.status in (200, 503), path
+            assert response.status == 503 or STALE_EN in response.text, path
