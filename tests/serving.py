@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = sorted(str(path) for path in (ROOT / "fixtures").glob("*.json"))
+from tests import project
+from tests.project import ROOT
+
+FIXTURES = [str(path) for path in project.FIXTURES]
 SECRET_KEY = secrets.token_urlsafe(50)
 # Variables of ours that must not leak from the test run (e.g. a PostgreSQL DATABASE_URL).
 OWN_VARIABLES = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "WEB_CONCURRENCY", "GUNICORN_")

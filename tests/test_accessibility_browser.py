@@ -7,7 +7,7 @@ browser tab, so the fixtures are loaded once per test rather than once per page.
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.pages import LANGUAGES, PUBLIC_PAGES
+from tests.pages import LANGUAGES, public_urls
 
 pytestmark = [
     pytest.mark.browser,
@@ -15,15 +15,8 @@ pytestmark = [
     pytest.mark.usefixtures("content"),
 ]
 
-# Every public page; the search page with results (and marked matches) in the page's language.
-PATHS = [*PUBLIC_PAGES, "search/"]
-SEARCHES = {"en": "search/?q=surgery", "zh-hans": "search/?q=外科"}
 WCAG_A_AND_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE = Axe()
-
-
-def public_urls(language):
-    return [f"/{language}/{path}" for path in [*PATHS, SEARCHES[language]]]
 
 
 def open_tab(chromium, width, height=900, **options):

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from departments.models import ContentVersion, Department, StaffStats
-from tests.conftest import ROOT
+from tests.project import ROOT
 
 pytestmark = pytest.mark.usefixtures("content")
 

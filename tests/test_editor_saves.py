@@ -11,8 +11,8 @@ from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
 
 from departments import loading, models
-from tests.conftest import FIXTURES
 from tests.editors import admin_url, department_change, form_data, page_text
+from tests.project import FIXTURES
 
 pytest_plugins = ["tests.editor_fixtures"]
 pytestmark = pytest.mark.usefixtures("content")

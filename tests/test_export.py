@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 
 from departments import loading
 from departments.models import Department, Fact, StaffStats
-from tests.conftest import FIXTURES, ROOT
+from tests.project import FIXTURES, ROOT
 
 pytestmark = pytest.mark.django_db
 

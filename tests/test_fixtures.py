@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 
 from departments.models import ContentVersion, Department, Qualifier, StaffStats, Unit
-from tests.conftest import FIXTURES, ROOT
+from tests.project import FIXTURES, ROOT
 
 SOURCES = {path.name: path.read_text() for path in (ROOT / "fixtures" / "sources").glob("*.txt")}
 RECORDS = [

@@ -5,7 +5,6 @@ import gettext
 import json
 import re
 from html import unescape
-from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
@@ -13,47 +12,15 @@ from django.utils import translation
 from modeltranslation.translator import translator
 
 from departments.formatting import format_figure
-from departments.models import Department, Leader
-from tests.conftest import FIXTURES, ROOT
+from departments.models import Department
 from tests.factories import make_department, make_hospital
 from tests.pages import CONTENT_PAGES
+from tests.project import FIXTURES, ROOT
+from tests.reading import LATIN_ALLOWED_IN_CHINESE, people_names, visible_text
 
 PUBLIC_PATHS = CONTENT_PAGES
 HTML_LANG = {"en": "en", "zh-hans": "zh-Hans"}
-# Latin-script words a Chinese page may show: abbreviations used in Chinese medicine as they are,
-# and the language switch's own label.
-LATIN_ALLOWED_IN_CHINESE = {"PPH", "TST", "RPH", "STARR", "LVR", "SIR", "MDT", "SCI", "English"}
 RECORDS = [record for path in FIXTURES for record in json.loads(path.read_text())]
-
-
-class VisibleText(HTMLParser):
-    """The text a reader sees: no tags, scripts or styles."""
-
-    def __init__(self):
-        super().__init__()
-        self.parts, self.skipping = [], []
-
-    def handle_starttag(self, tag, attrs):
-        if (self.skipping or tag in ("script", "style")) and tag not in ("br", "img", "meta", "link"):
-            self.skipping.append(tag)
-
-    def handle_endtag(self, tag):
-        if self.skipping and self.skipping[-1] == tag:
-            self.skipping.pop()
-
-    def handle_data(self, data):
-        if not self.skipping:
-            self.parts.append(data)
-
-
-def visible_text(html):
-    parser = VisibleText()
-    parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
-
-
-def people_names():
-    return {word for name in Leader.objects.values_list("name", flat=True) for word in name.split()}
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ from urllib.parse import quote_plus, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.test_accessibility_browser import LANGUAGES, public_urls
+from tests.pages import LANGUAGES, public_urls
 
 pytestmark = [
     pytest.mark.browser,

@@ -8,10 +8,6 @@ import copy
 import datetime
 import io
 import json
-import os
-import sqlite3
-import subprocess
-import sys
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -25,18 +21,12 @@ from modeltranslation.management.commands.loaddata import Command as Translation
 from departments import loading
 from departments.management.commands.loaddata import Command as LoadDataCommand
 from departments.models import Department, Leader, StaffStats
-from tests.conftest import FIXTURES, ROOT
+from tests.databases import database_dump, manage_py
+from tests.project import FIXTURES, ROOT
 
 pytestmark = pytest.mark.django_db
 SPINE = ROOT / "fixtures" / "30-spine-surgery.json"
 THIS_YEAR = datetime.date.today().year
-
-
-def database_dump():
-    """Every row of every table, primary keys included, as text."""
-    out = io.StringIO()
-    call_command("dumpdata", all=True, indent=1, stdout=out)
-    return out.getvalue()
 
 
 def content_dump():
@@ -455,37 +445,6 @@ def test_a_raw_save_that_skips_our_loaddata_is_still_refused(content, tmp_path):
 
 
 # The command line, in another process, as staff run it.
-
-
-def manage_py(tmp_path):
-    """A runner of `manage.py ...` (a shell command line) in another process, on this test's
-    database; the test must use `transactional_db`, so that both processes see the same rows."""
-    connection = connections["default"]
-    connection.ensure_connection()
-    if connection.vendor == "sqlite":
-        # The test database is in this process's memory: the other process gets a copy in a file
-        # (and later the copy is where to look).
-        path = tmp_path / "db.sqlite3"
-        with sqlite3.connect(path) as copy_:
-            connection.connection.backup(copy_)
-        url = f"sqlite:///{path}"
-    else:
-        settings = connection.settings_dict
-        url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
-
-    def run(arguments):
-        return subprocess.run(
-            f"{sys.executable} manage.py {arguments}",
-            shell=True,
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-
-    return run
 
 
 def dumped(run, *labels):

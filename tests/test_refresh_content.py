@@ -18,8 +18,8 @@ from django.urls import reverse
 from departments import loading
 from departments.management.commands.refresh_content import Command as RefreshContentCommand
 from departments.models import ContentVersion, Department, StaffStats
-from tests.conftest import FIXTURES, ROOT
-from tests.test_loaddata import database_dump, manage_py
+from tests.databases import database_dump, manage_py
+from tests.project import FIXTURES, ROOT
 
 pytestmark = pytest.mark.django_db
 

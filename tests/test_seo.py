@@ -19,7 +19,7 @@ from django.utils import translation
 from departments.formatting import format_figure
 from departments.models import Department, Hospital
 from tests.pages import LANGUAGES, PUBLIC_PAGES
-from tests.test_i18n import LATIN_ALLOWED_IN_CHINESE, people_names, visible_text
+from tests.reading import LATIN_ALLOWED_IN_CHINESE, people_names, visible_text
 
 pytestmark = pytest.mark.usefixtures("content")
 
