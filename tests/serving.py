@@ -50,6 +50,18 @@ def manage(*args, env, timeout=180):
     )
 
 
+def wait_for(check, seconds, step=0.05):
+    """Whether check() comes true within this many seconds (it is asked until then): a readiness
+    check, where a fixed sleep would be too long on a quiet machine and too short on a busy one."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if check():
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(step)
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

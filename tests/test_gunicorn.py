@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.serving import ROOT, Gunicorn, address_of, clean_env, free_port, production_site, request
+from tests.serving import ROOT, Gunicorn, address_of, clean_env, free_port, production_site, request, wait_for
 
 PROXIED = {"X-Forwarded-Proto": "https"}
 
@@ -61,12 +61,21 @@ def test_a_reload_under_load_drops_no_request():
         clients = [threading.Thread(target=load) for _ in range(4)]
         for client in clients:
             client.start()
-        time.sleep(2)
+        assert wait_for(lambda: len(statuses) >= 50, 30)  # under load
         for _ in range(2):
-            # New workers load the site (about 3 s here) while the old ones finish and leave;
-            # meanwhile requests wait in the listening socket's queue.
+            # New workers load the site while the old ones finish and leave; meanwhile requests
+            # wait in the listening socket's queue. Done when two have booted and two have left.
+            booted, exited = server.output().count("Booting worker"), server.output().count("Worker exiting")
             server.reload()
-            time.sleep(5)
+            assert wait_for(
+                lambda booted=booted, exited=exited: (
+                    server.output().count("Booting worker") >= booted + 2
+                    and server.output().count("Worker exiting") >= exited + 2
+                ),
+                30,
+            )
+            served = len(statuses)
+            assert wait_for(lambda served=served: len(statuses) >= served + 50, 30)  # and serving
         stop.set()
         for client in clients:
             client.join(timeout=30)
@@ -98,12 +107,13 @@ def test_the_systemd_units_are_valid(tmp_path):
     assert "hospital" not in result.stderr
 
 
-def slow_client(bind, stop):
+def slow_client(bind, stop, sending):
     """A phone on a bad network: it opens a connection and sends its request a byte at a time."""
     family, address = address_of(bind)
     with socket.socket(family) as connection:
         connection.connect(address)
         connection.sendall(b"GET /en/ HTTP/1.1\r\nHost: localhost\r\n")
+        sending.append(connection)
         while not stop.wait(0.5):
             connection.sendall(b"X")
 
@@ -113,11 +123,11 @@ def test_the_embedded_default_serves_patients_while_ten_slow_clients_hold_connec
     # number of CPUs: sync workers would all be held.
     env = {**production_site(), "GUNICORN_WORKER_CLASS": "gthread"}
     with Gunicorn(env, f"127.0.0.1:{free_port()}", workers=2) as server:
-        stop = threading.Event()
-        slow = [threading.Thread(target=slow_client, args=(server.bind, stop)) for _ in range(10)]
+        stop, sending = threading.Event(), []
+        slow = [threading.Thread(target=slow_client, args=(server.bind, stop, sending)) for _ in range(10)]
         for client in slow:
             client.start()
-        time.sleep(1)  # every slow client is connected and sending
+        assert wait_for(lambda: len(sending) == 10, 10)  # every slow client is connected and sending
         try:
             timings = []
             for _ in range(20):

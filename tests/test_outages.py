@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.serving import Gunicorn, free_port, production_site, request, temporary_directory
+from departments import outages
+from tests.serving import Gunicorn, free_port, production_site, request, temporary_directory, wait_for
 
 PROXIED = {"X-Forwarded-Proto": "https"}
 SPINE = "/en/departments/spine-surgery/"
@@ -37,19 +38,8 @@ def get(server, path):
     return request(server.bind, path, headers=PROXIED)
 
 
-def within(seconds, check, step=0.05):
-    """Whether check() comes true within this many seconds (it is asked until then)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        if check():
-            return True
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(step)
-
-
 def wait_for_port(port, timeout=10):
-    assert within(timeout, lambda: port_open(port)), f"nothing listens on port {port}"
+    assert wait_for(lambda: port_open(port), timeout), f"nothing listens on port {port}"
 
 
 def port_open(port):
@@ -202,9 +192,9 @@ def test_with_redis_stopped_every_page_is_served_and_the_cache_returns_by_itself
         assert health.text == "ok\nshared cache unavailable: pages are rendered without it\n"
 
         redis.start()
-        assert within(1.0, lambda: get(server, "/healthz").text == "ok\n")
+        assert wait_for(lambda: get(server, "/healthz").text == "ok\n", 1.0)
         # A second after its last failure, the site uses the cache again (the fresh Redis is empty).
-        time.sleep(1.0)
+        time.sleep(outages.RETRY_SECONDS)
         assert get(server, NEVER_VISITED).status == 200
         assert any(b"page:" in key for key in redis.stored_keys())
         log = server.output()
@@ -251,7 +241,7 @@ def check_database_outage(server, cut, restore, while_down=lambda: None):
     assert get(server, SPINE_ZH).status == 200
 
     cut()
-    assert within(1.0, lambda: get(server, "/healthz").status == 503)
+    assert wait_for(lambda: get(server, "/healthz").status == 503, 1.0)
     english, chinese = get(server, SPINE), get(server, SPINE_ZH)
     assert english.status == 200 and STALE_EN in english.text
     assert chinese.status == 200 and STALE_ZH in chinese.text and STALE_EN not in chinese.text
@@ -266,8 +256,8 @@ def check_database_outage(server, cut, restore, while_down=lambda: None):
 
     restore()
     # Within a second (and the time the requests take, on a loaded machine) all is as before.
-    assert within(1.5, lambda: get(server, "/healthz").status == 200)
-    assert within(1.5, lambda: STALE_EN not in get(server, SPINE).text)
+    assert wait_for(lambda: get(server, "/healthz").status == 200, 1.5)
+    assert wait_for(lambda: STALE_EN not in get(server, SPINE).text, 1.5)
     assert get(server, SPINE).status == 200
     assert get(server, NEVER_VISITED).status == 200
 
@@ -337,9 +327,9 @@ def test_after_a_deploy_no_page_is_served_from_the_old_templates():
         base.write_text(base.read_text().replace("<head>\n", f"<head>\n{marker}\n", 1))
 
         server.reload()  # as `systemctl reload hospital` does after a deploy
-        assert within(20, lambda: marker in get(server, SPINE).text, step=0.2)
+        assert wait_for(lambda: marker in get(server, SPINE).text, 20, step=0.2)
         # Once the old workers have finished and left, every page is the new one.
-        assert within(30, lambda: server.output().count("Worker exiting") >= 2, step=0.2)
+        assert wait_for(lambda: server.output().count("Worker exiting") >= 2, 30, step=0.2)
         for path in (SPINE, SPINE_ZH, "/en/", "/en/departments/") * 5:
             assert marker in get(server, path).text, path
 
