@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView
 
-from departments import charts, seo
+from departments import charts, sections, seo
 from departments import search as site_search
 from departments.cache import cache_public_page
 from departments.context_processors import navigation
@@ -97,10 +97,7 @@ class DepartmentDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        figures = self.object.facts["figures"]
-        context["staff_figures"] = [item for item in figures if item.is_staff]
-        context["activity_figures"] = [item for item in figures if not item.is_staff]
-        context["staff_chart"] = charts.staff_chart(context["staff_figures"])
+        context["sections"] = sections.of_department(self.object)
         context["structured_data"] = seo.department(self.object, self.request)
         context["breadcrumbs"] = [
             {"name": _("Departments"), "url": reverse("departments:directory")},
