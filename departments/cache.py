@@ -100,7 +100,7 @@ STALE_NOTICE_SLOT = b"<!-- stale-notice -->"
 
 
 class CachedPage:
-    def __init__(self, response, state):
+    def __init__(self, response, state, changed_at):
         self.state = state
         self.body = response.content
         self.gzipped = gzip.compress(self.body, compresslevel=6, mtime=0)
@@ -110,7 +110,6 @@ class CachedPage:
         # Each encoding is its own representation, so each has its own strong ETag.
         self.etag = f'"{version}-{digest}"'
         self.etag_gzip = f'"{version}-{digest}-gz"'
-        changed_at = ContentVersion.changed_at_of(version)
         self.last_modified = http_date(changed_at.timestamp()) if changed_at else None
 
     def response_for(self, request):
@@ -243,7 +242,7 @@ class PublicPageCacheMiddleware:
                 response = self.get_response(request)
                 if not self.cacheable(response):
                     return response
-                page = CachedPage(response, state)
+                page = CachedPage(response, state, ContentVersion.changed_at_of(state[0]))
                 entries = {key: page}
                 if not self.shared.in_database:  # what an outage serves cannot be in the database
                     entries[self.shared_key("page-last", url)] = page

@@ -2,8 +2,8 @@
 
 During a database outage every request fails the same way; logging each one (with its
 traceback) wrote 62 MB in 30 s. Here an outage is one warning when it starts, with its cause,
-a reminder once a period while it lasts (how many requests met it), and one line when the
-service answers again.
+a reminder once a period while it lasts (how many times it was found down), and one line when
+the service answers again.
 """
 
 import logging
@@ -65,9 +65,7 @@ class Outage:
                 return
             seconds, failures = time.monotonic() - self.down_since, self.failures
             self.down_since, self.failures = None, 0
-        logger.warning(
-            "%s available again after %d s (%d requests affected)", self.service, seconds, failures
-        )
+        logger.warning("%s available again after %d s (found down %d times)", self.service, seconds, failures)
 
     @property
     def is_down(self):

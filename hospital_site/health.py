@@ -1,9 +1,9 @@
 """/healthz: for load balancers and monitoring.
 
 200 "ok" when the site can serve its pages: its database answers, with the site's tables (a
-missing file, or a new empty database, does not count). The shared cache is only an optimisation: when it
-does not answer the check still says 200, with a second line saying so. 503 when the database
-does not answer.
+missing file, or a new database without them, does not count). The shared cache is only an
+optimisation: when it does not answer the check still says 200, with a second line saying so.
+503 when the database does not answer.
 """
 
 from django.core.cache import caches
@@ -25,13 +25,13 @@ def healthz(request):
     # Not asked again in the second after it failed (this very request's page cache may just have
     # waited for its connect timeout): the truth is at most a second old.
     if outages.DATABASE.recently_failed():
-        return database_unavailable()
+        return unavailable()
     try:
         # The site's own table, not "SELECT 1": that also answers on an empty database.
         ContentVersion.current()
     except DatabaseError as error:
         outages.DATABASE.failed(error)
-        return database_unavailable()
+        return unavailable()
     outages.DATABASE.answered()
     lines = ["ok"]
     try:
@@ -41,7 +41,7 @@ def healthz(request):
     return HttpResponse("".join(f"{line}\n" for line in lines), content_type="text/plain")
 
 
-def database_unavailable():
+def unavailable():
     response = HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
