@@ -41,7 +41,7 @@ ACCREDITATIONS = [
 
 def record(model, **values):
     """A fixture record with every field export writes, in its order; defaults where not given."""
-    from departments.loading import fixture_fields
+    from departments.content.fixtures import fixture_fields
 
     fields = {}
     for field in fixture_fields(model):
@@ -87,7 +87,7 @@ def hospital_records():
 
 
 def department_records(number, width):
-    from departments.loading import fact_models
+    from departments.content.fixtures import fact_models
     from departments.models import Accreditation, Department, Leader, StaffStats
 
     code = f"{number:0{width}d}"
@@ -153,7 +153,7 @@ def department_records(number, width):
 
 def write_fixtures(departments, out):
     """Write the files; return their paths in load order."""
-    from departments.loading import HOSPITAL_FILE, department_file_names
+    from departments.content.export import HOSPITAL_FILE, department_file_names
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

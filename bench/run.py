@@ -93,7 +93,7 @@ import json, statistics, time, django
 django.setup()
 from django.test import RequestFactory
 from django.utils import translation
-from departments.views import DepartmentDetailView, overview
+from departments.pages.views import DepartmentDetailView, overview
 department = DepartmentDetailView.as_view()
 factory = RequestFactory(headers={{"host": "127.0.0.1"}})
 pages = {{

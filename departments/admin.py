@@ -3,7 +3,7 @@
 Every translated model is edited with both languages side by side (tabs), the
 hospital and each department together with their facts (inlines), and every form
 checks the database's rules first (forms.py). Photos are validated, re-encoded and
-resized on upload (images.py). Editors get the "Content editors" group (migration
+resized on upload (photos.py). Editors get the "Content editors" group (migration
 0002): view, add and change the content, nothing else.
 """
 
@@ -18,7 +18,8 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 
-from departments import images, models
+from departments import models
+from departments.content import photos
 from departments.forms import ContentForm, FactInlineFormSet, PhotoField, TextareaWidget
 
 admin.site.site_header = _("The First Hospital of Jilin University: content")
@@ -159,22 +160,22 @@ class PhotoAdmin(ContentAdmin):
             # Store the photo and its renditions before the row is written, so the
             # (slow) resizing holds no database lock.
             obj.photo.save(obj.photo.name, obj.photo.file, save=False)
-            images.make_renditions(obj.photo)
+            photos.make_renditions(obj.photo)
         super().save_model(request, obj, form, change)
         if old_photo and old_photo != obj.photo.name:
             storage = obj.photo.storage
-            transaction.on_commit(lambda: images.delete_photo(storage, old_photo))
+            transaction.on_commit(lambda: photos.delete_photo(storage, old_photo))
 
     def delete_model(self, request, obj):
         photo, storage = obj.photo.name, obj.photo.storage
         super().delete_model(request, obj)
-        transaction.on_commit(lambda: images.delete_photo(storage, photo))
+        transaction.on_commit(lambda: photos.delete_photo(storage, photo))
 
     def delete_queryset(self, request, queryset):
         photos = [(obj.photo.storage, obj.photo.name) for obj in queryset if obj.photo]
         super().delete_queryset(request, queryset)
         for storage, photo in photos:
-            transaction.on_commit(lambda storage=storage, photo=photo: images.delete_photo(storage, photo))
+            transaction.on_commit(lambda storage=storage, photo=photo: photos.delete_photo(storage, photo))
 
 
 def fact_inline(model, owner):
@@ -242,6 +243,17 @@ class DepartmentAdmin(PhotoAdmin):
             models.Milestone,
         )
     ]
+
+
+@admin.register(models.Source)
+class SourceAdmin(ContentAdmin):
+    """The texts and documents facts rest on. An editor recording a figure from an annual report
+    adds the report here (its title and date), then names it as the figure's source."""
+
+    fields = ("name", "kind", "title", "published_on", "url")
+    list_display = ("name", "kind", "title", "published_on")
+    list_filter = ("kind",)
+    search_fields = (*in_all_languages("title"), "name")
 
 
 class FactAdmin(ContentAdmin):

@@ -7,7 +7,6 @@ class DepartmentsConfig(AppConfig):
     verbose_name = _("Hospital content")
 
     def ready(self):
-        from departments import cache, signals
+        from departments.content import signals
 
-        cache.connect_signals()
         signals.connect_signals()

@@ -19,7 +19,7 @@ class TranslatedSitemap(Sitemap):
         return urlsplit(settings.SITE_URL).scheme if settings.SITE_URL else super().get_protocol(protocol)
 
     def get_domain(self, site=None):
-        # The configured address, as on every page (departments.seo.absolute_url).
+        # The configured address, as on every page (departments.pages.seo.absolute_url).
         return urlsplit(settings.SITE_URL).netloc if settings.SITE_URL else super().get_domain(site)
 
 

@@ -9,6 +9,11 @@ from modeltranslation.translator import TranslationOptions, register
 from departments import models
 
 
+@register(models.Source)
+class SourceTranslation(TranslationOptions):
+    fields = ("title",)
+
+
 @register(models.Hospital)
 class HospitalTranslation(TranslationOptions):
     fields = (

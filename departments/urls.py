@@ -1,6 +1,6 @@
 from django.urls import path
 
-from departments import views
+from departments.pages import views
 
 app_name = "departments"
 urlpatterns = [

@@ -7,8 +7,8 @@ from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotFou
 from django.template import loader
 from django.utils import translation
 
-from departments import outages
-from departments.outages import DATABASE_UNREACHABLE
+from departments.pages import outages
+from departments.pages.outages import DATABASE_UNREACHABLE
 
 # How long a client should wait before trying again when the database is unreachable.
 RETRY_AFTER_SECONDS = 60
@@ -52,7 +52,7 @@ def server_error(request):
 def database_answers():
     """Whether the database answers now. An OperationalError is not always an outage: SQLite
     raises it, for example, for a failing function in a query (a broken regular expression).
-    Not asked in the second after it failed to answer (departments.outages)."""
+    Not asked in the second after it failed to answer (departments.pages.outages)."""
     if outages.DATABASE.recently_failed():
         return False
     try:

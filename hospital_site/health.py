@@ -12,9 +12,9 @@ from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from departments import outages
-from departments.models import ContentVersion
-from departments.outages import works_without_database
+from departments.pages import outages
+from departments import selectors
+from departments.pages.outages import works_without_database
 from hospital_site.errors import RETRY_AFTER_SECONDS
 
 
@@ -28,7 +28,7 @@ def healthz(request):
         return unavailable()
     try:
         # The site's own table, not "SELECT 1": that also answers on an empty database.
-        ContentVersion.current()
+        selectors.content_version()
     except DatabaseError as error:
         outages.DATABASE.failed(error)
         return unavailable()

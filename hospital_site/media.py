@@ -13,8 +13,8 @@ from django.http import FileResponse, Http404
 from django.utils._os import safe_join
 from django.views.decorators.http import require_safe
 
-from departments.images import RENDITION_FORMATS, is_rendition
-from departments.outages import works_without_database
+from departments.content.photos import RENDITION_FORMATS, is_rendition
+from departments.pages.outages import works_without_database
 
 CONTENT_TYPES = {f".{extension}": mime for extension, _format, mime in RENDITION_FORMATS}
 

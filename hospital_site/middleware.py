@@ -6,7 +6,7 @@ from urllib.parse import unquote_to_bytes
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 
-from departments import outages
+from departments.pages import outages
 from hospital_site import errors
 
 
@@ -85,7 +85,7 @@ class DatabaseOutageMiddleware:
     asks it.
 
     After the page cache, which serves what it has rendered. Views that work without the
-    database (marked with departments.outages.works_without_database: the health check, which
+    database (marked with departments.pages.outages.works_without_database: the health check, which
     asks it itself, photos, robots.txt) and addresses that are no page (404) are left alone.
     """
 

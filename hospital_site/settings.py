@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached public pages are answered here, before sessions, locale and auth do any work.
-    "departments.cache.PublicPageCacheMiddleware",
+    "departments.pages.cache.PublicPageCacheMiddleware",
     # In the second after the database failed, the 503 page at once (hospital_site/middleware.py).
     "hospital_site.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -118,7 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "departments.context_processors.site",
+                "departments.pages.context_processors.site",
             ],
         },
     },
@@ -152,7 +152,7 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
             "TIMEOUT": 24 * 60 * 60,  # pages of old content versions expire; current ones are re-rendered
             # A Redis that stops answering must cost a request a fraction of a second, not hang
-            # it: the page is then rendered without the cache (departments.cache.SharedCache).
+            # it: the page is then rendered without the cache (departments.pages.cache.SharedCache).
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
@@ -309,8 +309,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # A request that failed because the database is unreachable is not logged on its own, with its
-    # traceback, but counted in the outage's lines (departments.outages), once a period.
-    "filters": {"outages": {"()": "departments.outages.OutageFilter"}},
+    # traceback, but counted in the outage's lines (departments.pages.outages), once a period.
+    "filters": {"outages": {"()": "departments.pages.outages.OutageFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"django.request": {"filters": ["outages"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},

@@ -5,7 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
-from departments import views
+from departments.pages import views
 from departments.sitemaps import SITEMAPS
 from hospital_site import health, media
 

@@ -3,7 +3,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import translation
 
-from departments.formatting import format_figure
+from departments.pages.formatting import format_figure
 
 
 def figure(value, qualifier="exact", unit="count"):

@@ -874,7 +874,7 @@ def server_errors(log, failures, limit=16000):
         trigger = case.describe() if case else _short(block[0], 300)
         parts.append(f"[{count} like this] first: {trigger}\n" + "\n".join(frames(block)[-30:]))
     # Logged without a traceback: database outages (their 503s once an outage, not each, by
-    # departments.outages), and gunicorn's 500 for a configuration problem.
+    # departments.pages.outages), and gunicorn's 500 for a configuration problem.
     notes = {}
     for line in lines:
         if NOTE_LINE.search(line):

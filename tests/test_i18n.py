@@ -11,7 +11,7 @@ from django.apps import apps
 from django.utils import translation
 from modeltranslation.translator import translator
 
-from departments.formatting import format_figure
+from departments.pages.formatting import format_figure
 from departments.models import Department
 from tests.factories import make_department, make_hospital
 from tests.pages import CONTENT_PAGES

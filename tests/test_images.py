@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image, ImageCms
 
-from departments import images, models
+from departments import models
+from departments.content import photos
 from tests.editors import admin_url, department_change, form_data, page_text
 
 pytest_plugins = ["tests.editor_fixtures"]
@@ -72,7 +73,7 @@ def upload(name, content, content_type="image/jpeg"):
 
 def error_code(name, content):
     with pytest.raises(ValidationError) as error:
-        images.clean_upload(upload(name, content))
+        photos.clean_upload(upload(name, content))
     return error.value.code
 
 
@@ -126,7 +127,7 @@ def test_an_empty_file_is_refused():
 
 def test_data_appended_to_a_png_is_dropped_by_the_re_encode():
     original = png() + b"<script>alert(1)</script>"
-    cleaned = images.clean_upload(upload("logo.png", original, "image/png")).read()
+    cleaned = photos.clean_upload(upload("logo.png", original, "image/png")).read()
     assert b"<script>" not in cleaned
     assert cleaned != original
     with Image.open(io.BytesIO(cleaned)) as image:
@@ -134,13 +135,13 @@ def test_data_appended_to_a_png_is_dropped_by_the_re_encode():
 
 
 def test_the_stored_name_says_the_real_format_whatever_the_upload_was_called():
-    cleaned = images.clean_upload(upload("Holiday Photo.JPG", png(), "image/jpeg"))
+    cleaned = photos.clean_upload(upload("Holiday Photo.JPG", png(), "image/jpeg"))
     assert cleaned.name.startswith("holiday-photo-") and cleaned.name.endswith(".png")
     webp = io.BytesIO()
     Image.new("RGB", (20, 20), "red").save(webp, "WEBP")
-    assert images.clean_upload(upload("x.png", webp.getvalue())).name.endswith(".webp")
+    assert photos.clean_upload(upload("x.png", webp.getvalue())).name.endswith(".webp")
     # A name with nothing usable in it still gets one.
-    assert images.clean_upload(upload("照片.jpg", jpeg())).name.startswith("photo-")
+    assert photos.clean_upload(upload("照片.jpg", jpeg())).name.startswith("photo-")
 
 
 def photo_with_exif(size=(1200, 600)):
@@ -180,7 +181,7 @@ def test_exif_orientation_is_applied_and_exif_removed():
     original = photo_with_exif()
     with Image.open(io.BytesIO(original)) as image:
         assert image.getexif()[0x0112] == 6
-    cleaned = images.clean_upload(upload("camera.jpg", original)).read()
+    cleaned = photos.clean_upload(upload("camera.jpg", original)).read()
     assert_upright_and_clean(cleaned, (600, 1200))
 
 
@@ -188,7 +189,7 @@ def test_a_colour_profile_is_converted_to_srgb_and_dropped():
     buffer = io.BytesIO()
     profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()  # any non-sRGB profile
     Image.new("RGB", (40, 40), (200, 100, 50)).save(buffer, "JPEG", icc_profile=profile)
-    cleaned = images.clean_upload(upload("wide.jpg", buffer.getvalue())).read()
+    cleaned = photos.clean_upload(upload("wide.jpg", buffer.getvalue())).read()
     with Image.open(io.BytesIO(cleaned)) as image:
         assert "icc_profile" not in image.info
 
@@ -207,7 +208,7 @@ def test_a_colour_profile_is_converted_to_srgb_and_dropped():
     ],
 )
 def test_renditions_are_never_wider_than_the_photo(width, widths):
-    assert images.rendition_widths(width) == widths
+    assert photos.rendition_widths(width) == widths
 
 
 def store(name, content):
@@ -218,41 +219,41 @@ def test_renditions_are_made_in_webp_and_jpeg_at_each_width(db, media_root):
     from django.db.models.fields.files import FieldFile
 
     department_photo = models.Department._meta.get_field("photo")
-    cleaned = images.clean_upload(upload("wide.jpg", jpeg((2400, 1200))))
+    cleaned = photos.clean_upload(upload("wide.jpg", jpeg((2400, 1200))))
     name = store(cleaned.name, cleaned)
     photo = FieldFile(None, department_photo, name)
-    images.make_renditions(photo)
+    photos.make_renditions(photo)
     for width, height in ((480, 240), (960, 480), (1600, 800)):
         for extension, image_format in (("webp", "WEBP"), ("jpg", "JPEG")):
-            rendition = images.rendition_name(name, width, extension)
-            assert images.is_rendition(rendition)
+            rendition = photos.rendition_name(name, width, extension)
+            assert photos.is_rendition(rendition)
             with Image.open(media_root / rendition) as image:
                 assert (image.format, image.size) == (image_format, (width, height))
-    renditions = images.renditions_for(photo)
+    renditions = photos.renditions_for(photo)
     assert (renditions.width, renditions.height) == (1600, 800)
     assert renditions.sources[0][0] == "image/webp"
     assert renditions.sources[0][1].count("w, ") == 2 and renditions.srcset.endswith("-1600.jpg 1600w")
-    assert not images.is_rendition(name)
-    images.delete_photo(default_storage, name)
+    assert not photos.is_rendition(name)
+    photos.delete_photo(default_storage, name)
     assert stored_files(media_root) == []
 
 
 def test_a_transparent_png_gets_a_white_jpeg_fallback(db, media_root):
     from django.db.models.fields.files import FieldFile
 
-    cleaned = images.clean_upload(upload("logo.png", png((500, 100), "RGBA", (0, 0, 0, 0)), "image/png"))
+    cleaned = photos.clean_upload(upload("logo.png", png((500, 100), "RGBA", (0, 0, 0, 0)), "image/png"))
     name = store(cleaned.name, cleaned)
-    images.make_renditions(FieldFile(None, models.Department._meta.get_field("photo"), name))
-    with Image.open(media_root / images.rendition_name(name, 480, "jpg")) as image:
+    photos.make_renditions(FieldFile(None, models.Department._meta.get_field("photo"), name))
+    with Image.open(media_root / photos.rendition_name(name, 480, "jpg")) as image:
         assert image.convert("RGB").getpixel((10, 10)) == (255, 255, 255)
-    with Image.open(media_root / images.rendition_name(name, 480, "webp")) as image:
+    with Image.open(media_root / photos.rendition_name(name, 480, "webp")) as image:
         assert image.mode == "RGBA" and image.getpixel((10, 10))[3] == 0
 
 
 def test_no_photo_renders_nothing(db):
-    assert images.renditions_for(models.Department(slug="x").photo) is None
+    assert photos.renditions_for(models.Department(slug="x").photo) is None
     missing = models.Department(slug="x", photo="photos/departments/gone-0123456789.jpg").photo
-    assert images.renditions_for(missing) is None
+    assert photos.renditions_for(missing) is None
 
 
 # --- Through the admin, as an editor ------------------------------------------------------------------
@@ -321,7 +322,7 @@ def test_an_uploaded_photo_is_re_encoded_upright_and_shown_with_srcset(editor_cl
     html = page_text(Client().get("/en/departments/spine-surgery/"))
     assert "<picture" in html and 'type="image/webp"' in html
     assert 'width="1200" height="2400" alt="The ward"' in html
-    srcset = images.renditions_for(department.photo).srcset
+    srcset = photos.renditions_for(department.photo).srcset
     assert srcset in html
     # The Chinese page falls back to the English description, marked as English.
     zh = page_text(Client().get("/zh-hans/departments/spine-surgery/"))

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import pytest
 from PIL import Image
 
-from departments.images import MAX_UPLOAD_BYTES
+from departments.content.photos import MAX_UPLOAD_BYTES
 from tests.headers import HSTS
 from tests.serving import ROOT, Gunicorn, free_port, production_site, request
 

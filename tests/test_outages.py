@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from departments import outages
+from departments.pages import outages
 from tests.serving import Gunicorn, free_port, production_site, request, temporary_directory, wait_for
 
 PROXIED = {"X-Forwarded-Proto": "https"}

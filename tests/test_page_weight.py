@@ -5,8 +5,8 @@ import re
 import pytest
 from django.conf import settings
 
-from departments.context_processors import NAVIGATION_LIMIT
-from departments.views import DIRECTORY_PAGE_SIZE, OVERVIEW_DEPARTMENTS
+from departments.pages.context_processors import NAVIGATION_LIMIT
+from departments.pages.views import DIRECTORY_PAGE_SIZE, OVERVIEW_DEPARTMENTS
 from tests.factories import make_department, make_figure, make_hospital
 from tests.pages import LANGUAGES, PUBLIC_PAGES
 

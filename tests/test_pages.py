@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from departments.formatting import format_figure
+from departments.pages.formatting import format_figure
 from departments.models import Department, Hospital
 
 pytestmark = pytest.mark.usefixtures("content")

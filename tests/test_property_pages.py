@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import from_field
 from modeltranslation.fields import TranslationField
 
-from departments.formatting import format_figure
+from departments.pages.formatting import format_figure
 from departments.loading import fixture_fields, translated_originals
 from departments.models import (
     EARLIEST_YEAR,

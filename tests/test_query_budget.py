@@ -6,7 +6,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils import translation
 
-from departments import views
+from departments.pages import views
 from departments.models import Accreditation, Department, Leader, StaffStats
 from tests.factories import make_hospital
 

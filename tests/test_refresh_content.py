@@ -287,7 +287,7 @@ def test_an_edit_in_the_admin_shows_as_a_change_and_can_be_exported_first(conten
 
 
 def test_only_an_applied_change_moves_the_content_version_that_caches_follow(content, fixtures):
-    """Cached pages are keyed on ContentVersion, which every content save bumps (departments.cache).
+    """Cached pages are keyed on ContentVersion, which every content save bumps (departments.pages.cache).
     A preview is rolled back, bump included; so is an --apply with nothing to do."""
 
     def version():

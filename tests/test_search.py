@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from departments import search
+from departments.pages import search
 from departments.models import Department, Leader
 from tests.factories import make_department, make_hospital
 

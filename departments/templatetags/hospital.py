@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from departments import formatting
+from departments.pages import formatting
 
 register = template.Library()
 
@@ -81,7 +81,7 @@ def json_ld(data):
 @register.simple_tag(takes_context=True)
 def breadcrumbs_json_ld(context):
     """The page's breadcrumb trail as a schema.org BreadcrumbList."""
-    from departments import seo
+    from departments.pages import seo
 
     return json_ld(seo.breadcrumbs(context["breadcrumbs"], context["request"]))
 

@@ -1,6 +1,6 @@
 from django import template
 
-from departments.images import renditions_for
+from departments.content.photos import renditions_for
 
 register = template.Library()
 

@@ -3,8 +3,7 @@
     python manage.py export_content                 # rewrite fixtures/ from the database
     python manage.py export_content --out DIR       # or write somewhere else, for review
 
-One file for the hospital and its facts (00-hospital.json), then one per department with its
-facts (10-<slug>.json, 20-<slug>.json, ... in directory order). Natural keys, no primary keys,
+The layout is departments/content/export.py's. Natural keys, no primary keys,
 every field (provenance included), records in a fixed order, indented two spaces, UTF-8 as
 written (ensure_ascii off) and a final newline: export, load and export again gives the same
 bytes. Older exported files for departments that are gone are removed; nothing else in the
@@ -17,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from departments import loading
+from departments.content import export
 
 
 class Command(BaseCommand):
@@ -37,7 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args, out, database, **options):
         if out.exists() and not out.is_dir():
             raise CommandError(f"{out} is not a directory.", returncode=2)
-        files = loading.export_files(database)
+        files = export.export_files(database)
         out.mkdir(parents=True, exist_ok=True)
         changed = 0
         for name, text in files.items():
@@ -49,7 +48,7 @@ class Command(BaseCommand):
         stale = sorted(
             path
             for path in out.glob("*.json")
-            if loading.EXPORTED_FILE.fullmatch(path.name) and path.name not in files
+            if export.EXPORTED_FILE.fullmatch(path.name) and path.name not in files
         )
         for path in stale:
             path.unlink()

@@ -5,24 +5,23 @@
     python manage.py refresh_content --prune --apply   # ... and delete what they no longer hold
 
 The preview is the load itself, inside a transaction that is rolled back: what it reports is
-exactly what --apply does, through the same `loaddata` (so the same checks and the same
-post_save signals that keep caches current). Exit status: 0 nothing to do, previewed or
+exactly what --apply does, through the same loader as `loaddata` (departments/content/loader.py:
+the same checks, the same signals that keep caches current). Each file is read once. Exit status: 0 nothing to do, previewed or
 applied; 1 invalid fixtures (nothing changed); 2 usage.
 """
 
 import json
-import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils.text import capfirst
 
-from departments import loading
-from departments.management.commands.loaddata import Command as LoadDataCommand
+from departments.content import changes as content_changes
+from departments.content import fixtures as checks
+from departments.content import loader
+from departments.content.signals import one_version_bump
 
 USAGE = 2
 INVALID = 1
@@ -33,11 +32,6 @@ PRUNE_BATCH = 500
 def shown(value):
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= LONGEST_VALUE_SHOWN else text[: LONGEST_VALUE_SHOWN - 1] + "…"
-
-
-def shown_path(path):
-    relative = os.path.relpath(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 class Command(BaseCommand):
@@ -65,26 +59,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, apply, prune, database, **options):
         files = self.fixture_files(paths or [Path(settings.BASE_DIR) / "fixtures"])
-        fixtures = loading.FixtureSet(content_only=True)
-        for path in files:
-            fixtures.add(shown_path(path), path.read_bytes())
+        done = "Nothing was changed."
+        fixtures = loader.read(files)
         problems = fixtures.check(database)
         if problems:
-            raise CommandError(loading.problem_report(problems, "Nothing was changed."), returncode=INVALID)
+            raise CommandError(checks.problem_report(problems, done), returncode=INVALID)
 
-        with transaction.atomic(using=database):
-            before = loading.snapshot(database)
+        with transaction.atomic(using=database), one_version_bump():
+            before = content_changes.snapshot(database)
             try:
-                call_command(LoadDataCommand(), *map(str, files), database=database, verbosity=0)
-            except CommandError as error:
-                raise CommandError(str(error), returncode=INVALID) from error
-            after = loading.snapshot(database)
-            problems = self.validate(fixtures, after, database)
-            if problems:
+                loader.load(fixtures, database)
+            except loader.LoadError as error:
                 raise CommandError(
-                    loading.problem_report(problems, "Nothing was changed."), returncode=INVALID
-                )
-            changes = loading.compare(before, after, fixtures)
+                    str(error).replace(loader.NOTHING_LOADED, done), returncode=INVALID
+                ) from error
+            after = content_changes.snapshot(database)
+            changes = content_changes.compare(before, after, fixtures)
             self.stdout.write(f"Read {len(fixtures.records)} records from {len(files)} fixture files.\n")
             self.report(changes, prune)
             created = sum(len(c.created) for c in changes.values())
@@ -127,30 +117,6 @@ class Command(BaseCommand):
                 raise CommandError(f"{path} does not exist.", returncode=USAGE)
         return files
 
-    def validate(self, fixtures, after, using):
-        """The models' own validation, on every record as it now stands in the database.
-
-        The load itself had the database enforce its constraints, unique indexes and foreign keys
-        on these rows, so what is left is what only Python knows: field validators and clean().
-        """
-        problems = []
-        for model in loading.content_models():
-            records = [record for record in fixtures.records if record.model is model and record.key]
-            rows = model._base_manager.using(using).in_bulk([after[model][r.key].pk for r in records])
-            relations = [f.name for f in model._meta.fields if f.is_relation]
-            for record in records:
-                try:
-                    rows[after[model][record.key].pk].full_clean(
-                        exclude=relations, validate_unique=False, validate_constraints=False
-                    )
-                except ValidationError as error:
-                    problems += [
-                        f"{record}: {name}: {message}"
-                        for name, messages in error.message_dict.items()
-                        for message in messages
-                    ]
-        return problems
-
     def report(self, changes, prune):
         for model, change in changes.items():
             counts = [
@@ -164,18 +130,16 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(f"{capfirst(model._meta.verbose_name_plural)}: {summary}")
             for key in change.created:
-                self.stdout.write(f"  new:      {loading.key_label(key)}")
+                self.stdout.write(f"  new:      {checks.key_label(key)}")
             for key, differences in change.updated:
-                self.stdout.write(f"  changed:  {loading.key_label(key)}")
+                self.stdout.write(f"  changed:  {checks.key_label(key)}")
                 for name, old, new in differences:
                     self.stdout.write(f"            {name}: {shown(old)} -> {shown(new)}")
             for key in change.missing:
                 what = "delete:  " if prune else "missing: "
-                self.stdout.write(f"  {what} {loading.key_label(key)}")
+                self.stdout.write(f"  {what} {checks.key_label(key)}")
             for key in change.kept:
-                self.stdout.write(
-                    f"  missing:  {loading.key_label(key)} (kept: fixture records belong to it)"
-                )
+                self.stdout.write(f"  missing:  {checks.key_label(key)} (kept: fixture records belong to it)")
         self.stdout.write("")
 
     def prune(self, changes, before, using):

@@ -3,7 +3,7 @@ from django.urls import reverse, translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info, override
 
-from departments.seo import absolute_url
+from departments.pages.seo import absolute_url
 
 # Open Graph names a locale by language and territory.
 OPEN_GRAPH_LOCALES = {"en": "en_GB", "zh-hans": "zh_CN"}
@@ -33,7 +33,7 @@ def in_language(path, code):
 def site(request):
     """The language switch and alternates for every page, and the site's navigation (lazily)."""
     from departments.models import Department
-    from departments.search import localized
+    from departments.pages.search import localized
 
     current = get_language()
     # Search results stay the same search in the other language.

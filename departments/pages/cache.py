@@ -1,7 +1,7 @@
 """Public pages are rendered once per content version and then served from the cache.
 
-Every content write bumps `ContentVersion` (signals below, which `loaddata`'s raw saves send
-too), so a cached page can never be stale: the next request, on any worker or host, reads the
+Every content write bumps `ContentVersion` (content/signals.py, which `loaddata`'s raw saves
+send too), so a cached page can never be stale: the next request, on any worker or host, reads the
 new version and misses. Rendered pages live in the shared cache (the database cache table by
 default, Redis when REDIS_URL is set) and in each worker's memory, keyed by the code that
 rendered them (code_version) and the content version, so a warm request costs one small query.
@@ -9,8 +9,6 @@ When the database is down, the last rendered page is served with a notice; when 
 cache is down, pages are rendered without it.
 """
 
-import contextlib
-import contextvars
 import functools
 import gzip
 import hashlib
@@ -18,12 +16,10 @@ import logging
 import threading
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import DatabaseError
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -31,52 +27,15 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from departments import outages, seo
+from departments import selectors
 from departments.models import ContentVersion
+from departments.pages import outages, seo
 
 logger = logging.getLogger(__name__)
 
 MAX_AGE = 60  # seconds a browser or proxy may reuse a page before asking again
 LOCAL_PAGES_PER_WORKER = 500
 CACHED_HEADERS = ("Content-Type", "Content-Language")
-
-
-# Inside one_version_bump(): the databases written to, whose version is bumped once at the end.
-deferred_bumps = contextvars.ContextVar("deferred_bumps", default=None)
-
-
-def content_changed(sender, using=None, **kwargs):
-    written = deferred_bumps.get()
-    if written is None:
-        ContentVersion.bump(using=using)
-    else:
-        written.add(using)
-
-
-@contextlib.contextmanager
-def one_version_bump():
-    """Bump the content version once for all the writes inside, after them, rather than per row.
-
-    For loads of thousands of rows, which run in one transaction: readers see the new version
-    when the new content commits, either way. Nothing is bumped if the block fails.
-    """
-    token = deferred_bumps.set(set())
-    try:
-        yield
-        written = deferred_bumps.get()
-    finally:
-        deferred_bumps.reset(token)
-    for using in written:
-        ContentVersion.bump(using=using)
-
-
-def connect_signals():
-    for model in apps.get_app_config("departments").get_models():
-        if model is ContentVersion:
-            continue
-        uid = f"content-version-{model._meta.label_lower}"
-        post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}-delete")
 
 
 def cache_public_page(view):
@@ -178,7 +137,7 @@ class SharedCache:
 
     A cache is an optimisation: when Redis (or the cache table) fails, pages are rendered
     without it, and for a second it is not asked again, so that an outage costs each request
-    nothing. The outage is logged once, with its cause (departments.outages).
+    nothing. The outage is logged once, with its cause (departments.pages.outages).
     """
 
     def __init__(self):
@@ -253,11 +212,11 @@ class PublicPageCacheMiddleware:
     @staticmethod
     def content_state():
         """The content's state, from the database; not asked in the second after it failed (see
-        departments.outages), so that the last rendered page is served at once."""
+        departments.pages.outages), so that the last rendered page is served at once."""
         if outages.DATABASE.recently_failed():
             raise outages.DatabaseDown("the database did not answer a moment ago")
         try:
-            state = ContentVersion.state()
+            state = selectors.content_state()
         except DatabaseError as error:
             outages.DATABASE.failed(error)
             raise

@@ -10,12 +10,13 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView
 
-from departments import charts, sections, seo
-from departments import search as site_search
-from departments.cache import cache_public_page
-from departments.context_processors import navigation
-from departments.models import Department, Hospital
-from departments.outages import works_without_database
+from departments import selectors
+from departments.models import Hospital
+from departments.pages import charts, sections, seo
+from departments.pages import search as site_search
+from departments.pages.cache import cache_public_page
+from departments.pages.context_processors import navigation
+from departments.pages.outages import works_without_database
 
 
 @require_safe
@@ -45,7 +46,7 @@ DIRECTORY_PAGE_SIZE = 48
 def overview(request):
     hospital = the_hospital(Hospital.objects.all())
     # One more than shown, to know whether there are more.
-    first_departments = list(hospital.departments.for_overview()[: OVERVIEW_DEPARTMENTS + 1])
+    first_departments = list(selectors.overview_departments(hospital)[: OVERVIEW_DEPARTMENTS + 1])
     departments = first_departments[:OVERVIEW_DEPARTMENTS]
     context = {
         "hospital": hospital,
@@ -66,7 +67,7 @@ def directory(request, page=None):
     if page is None:
         page = 1
     hospital = the_hospital(Hospital.objects.all())
-    paginator = Paginator(hospital.departments.for_directory(), DIRECTORY_PAGE_SIZE)
+    paginator = Paginator(selectors.directory_departments(hospital), DIRECTORY_PAGE_SIZE)
     try:
         departments = paginator.page(page)
     except InvalidPage:
@@ -93,7 +94,7 @@ class DepartmentDetailView(DetailView):
     context_object_name = "department"
 
     def get_queryset(self):
-        return Department.objects.for_page()
+        return selectors.page_departments()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

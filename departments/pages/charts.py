@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from departments.formatting import WITHOUT_NUMBER, format_figure
+from departments.pages.formatting import WITHOUT_NUMBER, format_figure
 from departments.models import StaffStats, Unit
 from departments.templatetags.hospital import fallback_lang
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from departments import charts
+from departments.pages import charts
 
 
 @dataclass

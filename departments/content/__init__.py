@@ -1,0 +1,1 @@
+"""Content as staff and editors write it: fixtures checked and loaded, compared, exported; photos."""

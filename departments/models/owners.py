@@ -1,0 +1,216 @@
+"""The owners of the content: the hospital and its departments.
+
+Both have a natural key (their slug), so fixtures carry no primary keys, and both name the
+source text they rest on (sources.py).
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from departments.models.choices import COMPARED_METRICS
+from departments.models.rules import (
+    MONTH,
+    REQUIRED,
+    ContentRules,
+    Rule,
+    month_field,
+    month_in_range,
+    year_field,
+    year_in_range,
+)
+from departments.models.sources import source_field
+
+# The database holds a fixed ceiling; the exact rule (not after this year) is the field's validator.
+YEAR_MESSAGE = _("Enter a year from 1800 to this year.")
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+def photo_has_alt_text(prefix):
+    return Rule(
+        condition=Q(photo="") | (Q(photo_alt_en__isnull=False) & ~Q(photo_alt_en="")),
+        name=f"{prefix}_photo_has_alt_text",
+        message=_("Describe the photo in English for people who cannot see it: a photo needs this text."),
+        field="photo_alt_en",
+    )
+
+
+def slug_not_empty(prefix):
+    return Rule(condition=~Q(slug=""), name=f"{prefix}_slug_not_empty", message=REQUIRED, field="slug")
+
+
+def facts_of(owner):
+    """Every fact about an owner, by kind, in one query (selectors.facts_of)."""
+    from departments import selectors
+
+    return selectors.facts_of(owner)
+
+
+def visiting_details(owner):
+    """The visiting and contact details an owner has filled in, in the order a patient reads them:
+    (kind, field name, value), kind being one of location, opening_hours, phone, website, booking.
+
+    The hospital and its departments name these fields differently (an address and visiting
+    information; a location and booking information); pages read them here alike.
+    """
+    details = []
+    for kind, name in owner.VISITING_FIELDS:
+        value = getattr(owner, name)
+        if value:
+            details.append({"kind": kind, "field": name, "value": value})
+    return details
+
+
+class Hospital(ContentRules):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    other_name = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    province = models.CharField(max_length=100)
+    founded_year = year_field()
+    grade = models.CharField(max_length=100, blank=True)
+    summary = models.CharField(max_length=300, help_text=_("One sentence for listings and search engines."))
+    description = models.TextField(help_text=_("Paragraphs separated by a blank line."))
+    motto = models.CharField(max_length=200, blank=True)
+    # The source texts give no contact details; these stay empty until the hospital supplies them.
+    address = models.CharField(max_length=300, blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    website = models.URLField(blank=True)
+    visiting_information = models.TextField(blank=True)
+    photo = models.ImageField(upload_to="photos/hospital/", blank=True)
+    photo_alt = models.CharField(max_length=300, blank=True)
+    reviewed_on = models.DateField(help_text=_("When this content was last reviewed."))
+    source = source_field()
+
+    objects = SlugManager()
+
+    VISITING_FIELDS = (
+        ("location", "address"),
+        ("phone", "phone"),
+        ("website", "website"),
+        ("booking", "visiting_information"),
+    )
+    visiting_details = property(visiting_details)
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            Rule(
+                condition=year_in_range("founded_year"),
+                name="hospital_founded_year_in_range",
+                message=YEAR_MESSAGE,
+                field="founded_year",
+            ),
+            slug_not_empty("hospital"),
+            photo_has_alt_text("hospital"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("departments:overview")
+
+    @cached_property
+    def facts(self):
+        return facts_of(self)
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Department(ContentRules):
+    hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="departments")
+    slug = models.SlugField(unique=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("Order in the directory."))
+    name = models.CharField(max_length=200)
+    other_name = models.CharField(max_length=200, blank=True)
+    summary = models.CharField(max_length=300, help_text=_("One sentence for listings and search engines."))
+    description = models.TextField(help_text=_("Paragraphs separated by a blank line."))
+    founded_year = year_field(null=True, blank=True)
+    founded_month = month_field()
+    motto = models.CharField(max_length=300, blank=True)
+    # Not in the source texts; designed places that stay empty until supplied.
+    location = models.CharField(max_length=300, blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    opening_hours = models.CharField(max_length=300, blank=True)
+    booking_information = models.TextField(blank=True)
+    photo = models.ImageField(upload_to="photos/departments/", blank=True)
+    photo_alt = models.CharField(max_length=300, blank=True)
+    reviewed_on = models.DateField(help_text=_("When this content was last reviewed."))
+    source = source_field()
+
+    objects = SlugManager()
+
+    VISITING_FIELDS = (
+        ("location", "location"),
+        ("opening_hours", "opening_hours"),
+        ("phone", "phone"),
+        ("booking", "booking_information"),
+    )
+    visiting_details = property(visiting_details)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            Rule(
+                condition=year_in_range("founded_year"),
+                name="department_founded_year_in_range",
+                message=YEAR_MESSAGE,
+                field="founded_year",
+            ),
+            Rule(
+                condition=month_in_range("founded_month"),
+                name="department_founded_month_in_range",
+                message=MONTH,
+                field="founded_month",
+            ),
+            Rule(
+                condition=Q(founded_month__isnull=True) | Q(founded_year__isnull=False),
+                name="department_founded_month_needs_year",
+                message=_("A month needs a year: enter the year as well."),
+                field="founded_month",
+            ),
+            slug_not_empty("department"),
+            photo_has_alt_text("department"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("departments:detail", kwargs={"slug": self.slug})
+
+    @property
+    def headline_figures(self):
+        """The figures a department's card shows (from for_directory() or for_overview())."""
+        return [item for item in self.summary_figures if item.headline]
+
+    @property
+    def compared_figures(self):
+        """The figures the overview compares across departments (from for_overview())."""
+        return [item for item in self.summary_figures if item.metric in COMPARED_METRICS]
+
+    @property
+    def founded_on(self):
+        """The founding month as a date, where the source gives the month."""
+        if self.founded_year and self.founded_month:
+            return datetime.date(self.founded_year, self.founded_month, 1)
+        return None
+
+    @cached_property
+    def facts(self):
+        return facts_of(self)
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["departments.hospital"]
