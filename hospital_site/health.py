@@ -12,8 +12,8 @@ from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from departments.pages import outages
 from departments import selectors
+from departments.pages import outages
 from departments.pages.outages import works_without_database
 from hospital_site.errors import RETRY_AFTER_SECONDS
 

@@ -10,7 +10,8 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
 
-from departments import loading, models
+from departments import models
+from departments.models.rules import translated_originals
 from tests.editors import admin_url, department_change, form_data, page_text
 from tests.project import FIXTURES
 
@@ -28,7 +29,7 @@ def as_a_browser_posts(data):
 def stored_row(model, pk, suffix=""):
     """The row as stored, column by column (modeltranslation's values() would rename them), but
     for the untranslated columns behind translated fields, which only mirror one language."""
-    mirrors = loading.translated_originals(model)
+    mirrors = translated_originals(model)
     columns = [
         field.attname
         for field in model._meta.concrete_fields

@@ -12,7 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from departments import loading
+from departments.content.export import department_file_names
+from departments.content.fixtures import fact_models
 from departments.models import Department, Fact, StaffStats
 from tests.project import FIXTURES, ROOT
 
@@ -120,8 +121,8 @@ def test_export_refuses_a_file_for_a_directory(content, tmp_path):
 
 
 def test_department_file_numbers_leave_room_and_sort(db):
-    assert loading.department_file_names(["a", "b"]) == ["10-a.json", "20-b.json"]
-    names = loading.department_file_names([f"d{n}" for n in range(1000)])
+    assert department_file_names(["a", "b"]) == ["10-a.json", "20-b.json"]
+    names = department_file_names([f"d{n}" for n in range(1000)])
     assert names[0] == "00010-d0.json" and names[-1] == "10000-d999.json"
     assert sorted(["00-hospital.json", *names]) == ["00-hospital.json", *names]
 
@@ -137,8 +138,8 @@ def test_the_benchmark_generator_writes_fixtures_export_gives_back_unchanged(db,
     ]
     call_command("loaddata", *paths, verbosity=0)
     assert Department.objects.count() == 3
-    assert sum(model.objects.count() for model in loading.fact_models()) == 2 + 3 * 10
+    assert sum(model.objects.count() for model in fact_models()) == 2 + 3 * 10
     assert StaffStats.objects.get(department__slug="department-0002", slug="beds").value == 42
     export(tmp_path / "exported")
     assert files(tmp_path / "exported") == files(tmp_path / "generated")
-    assert all(issubclass(model, Fact) for model in loading.fact_models())
+    assert all(issubclass(model, Fact) for model in fact_models())

@@ -11,8 +11,8 @@ from django.apps import apps
 from django.utils import translation
 from modeltranslation.translator import translator
 
-from departments.pages.formatting import format_figure
 from departments.models import Department
+from departments.pages.formatting import format_figure
 from tests.factories import make_department, make_hospital
 from tests.pages import CONTENT_PAGES
 from tests.project import FIXTURES, ROOT

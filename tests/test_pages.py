@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from departments.pages.formatting import format_figure
 from departments.models import Department, Hospital
+from departments.pages.formatting import format_figure
 
 pytestmark = pytest.mark.usefixtures("content")
 

@@ -31,22 +31,24 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import from_field
 from modeltranslation.fields import TranslationField
 
-from departments.pages.formatting import format_figure
-from departments.loading import fixture_fields, translated_originals
+from departments.content.fixtures import fixture_fields
 from departments.models import (
     EARLIEST_YEAR,
     FACT_KINDS,
-    SOURCE_FILES,
     Accreditation,
     Department,
     Hospital,
     Milestone,
     Procedure,
     QualifiedFigure,
+    Source,
     StaffStats,
     Unit,
 )
+from departments.models.rules import translated_originals
+from departments.pages.formatting import format_figure
 from tests.pages import LANGUAGES
+from tests.project import ROOT
 
 # Each example loads content and reads a dozen pages (about a second on a small machine): a few
 # dozen keep the normal suite fast; the deep run is for `make test-deep`.
@@ -201,7 +203,10 @@ def years(optional=False):
 
 MONTHS = st.integers(1, 12)
 POSITIONS = st.integers(0, 32767)
-SOURCES = st.sampled_from(["", *(name for name, _label in SOURCE_FILES)])
+# The hospital's texts, and a document an editor named (a source is a row, not a fixed list).
+SOURCE_NAMES = [path.name for path in sorted((ROOT / "fixtures" / "sources").glob("*.txt"))]
+SOURCE_NAMES.append("annual-report-2024")
+SOURCES = st.sampled_from([None, *SOURCE_NAMES])
 SLUG_PATTERN = r"[-a-zA-Z0-9_]{1,50}"  # Django's validate_slug, within a SlugField's 50 characters
 # Short slugs as well as any the field allows, so that owners and kinds share some.
 SLUGS = st.sampled_from(["beds", "a", "x-1", "spine-surgery"]) | st.from_regex(SLUG_PATTERN, fullmatch=True)
@@ -212,8 +217,8 @@ def provenance(draw):
     """A source file and the phrase quoted from it, or neither; a phrase without a file is allowed."""
     source = draw(SOURCES)
     if source:
-        return {"source": source, "source_phrase": draw(texts(None, required=True))}
-    return {"source": "", "source_phrase": draw(texts(None, required=False))}
+        return {"source": [source], "source_phrase": draw(texts(None, required=True))}
+    return {"source": None, "source_phrase": draw(texts(None, required=False))}
 
 
 def record(model, fields):
@@ -236,7 +241,7 @@ def hospitals(draw):
             "website": draw(st.just("") | from_field(Hospital._meta.get_field("website"))),
             "photo": "",  # a photo is a file the fixture cannot carry
             "reviewed_on": draw(st.dates()).isoformat(),
-            "source": draw(SOURCES),
+            "source": reference(draw(SOURCES)),
         },
     )
 
@@ -256,7 +261,7 @@ def departments(draw, hospital_slug, slug):
             "founded_month": draw(st.none() | MONTHS) if founded_year is not None else None,
             "photo": "",
             "reviewed_on": draw(st.dates()).isoformat(),
-            "source": draw(SOURCES),
+            "source": reference(draw(SOURCES)),
         },
     )
 
@@ -295,8 +300,17 @@ class Content:
     search: str = ""
 
     def records(self):
-        """Owners before what belongs to them, as fixture files order them."""
-        return [self.hospital, *self.departments, *self.facts]
+        """Owners before what belongs to them, as fixture files order them; the sources they cite
+        last (sources load first wherever a file has them)."""
+        return [self.hospital, *self.departments, *self.facts, *self.sources()]
+
+    def sources(self):
+        cited = {
+            record["fields"]["source"][0]
+            for record in [self.hospital, *self.departments, *self.facts]
+            if record["fields"]["source"]
+        }
+        return [source_record(name) for name in sorted(cited)]
 
     def facts_of(self, owner_field, slug, model):
         return [
@@ -304,6 +318,25 @@ class Content:
             for fact in self.facts
             if fact["model"] == model._meta.label_lower and fact["fields"][owner_field] == [slug]
         ]
+
+
+def reference(name):
+    return [name] if name else None
+
+
+def source_record(name):
+    text = name.endswith(".txt")
+    return record(
+        Source,
+        {
+            "name": name,
+            "kind": "text" if text else "document",
+            "title_en": f"Source {name}",
+            "title_zh_hans": "",
+            "published_on": None if text else "2024-06-30",
+            "url": "",
+        },
+    )
 
 
 @st.composite

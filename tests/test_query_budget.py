@@ -6,8 +6,8 @@ import pytest
 from django.test import RequestFactory
 from django.utils import translation
 
-from departments.pages import views
 from departments.models import Accreditation, Department, Leader, StaffStats
+from departments.pages import views
 from tests.factories import make_hospital
 
 # Queries of the render path (no page cache), the same whatever the number of rows. Issue 7's

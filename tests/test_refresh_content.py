@@ -15,7 +15,8 @@ from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
 
-from departments import loading
+from departments.content.changes import snapshot
+from departments.content.fixtures import key_label
 from departments.management.commands.refresh_content import Command as RefreshContentCommand
 from departments.models import ContentVersion, Department, StaffStats
 from tests.databases import database_dump, manage_py
@@ -123,7 +124,7 @@ def test_apply_makes_exactly_the_previewed_changes_then_there_is_nothing_to_do(c
     edit(fixtures / "30-spine-surgery.json", set_value("staffstats", "professors", value=99))
     new_department(fixtures)
     preview = refresh(fixtures)
-    before = {model: set(rows) for model, rows in loading.snapshot().items()}
+    before = {model: set(rows) for model, rows in snapshot().items()}
 
     applied = refresh(fixtures, "--apply")
 
@@ -132,7 +133,7 @@ def test_apply_makes_exactly_the_previewed_changes_then_there_is_nothing_to_do(c
     )
     assert StaffStats.objects.get(department__slug="spine-surgery", slug="professors").value == 99
     assert Department.objects.get(slug="hand-surgery").name_en == "Hand Surgery"
-    after = {model: set(rows) for model, rows in loading.snapshot().items()}
+    after = {model: set(rows) for model, rows in snapshot().items()}
     assert after[Department] - before[Department] == {("hand-surgery",)}
     assert after[StaffStats] - before[StaffStats] == {(None, "hand-surgery", "professors")}
     assert "Nothing to do" in refresh(fixtures)
@@ -155,7 +156,7 @@ def test_what_the_fixtures_leave_out_is_listed_and_kept_without_prune(content, f
 def test_prune_deletes_exactly_what_the_preview_listed(content, fixtures):
     edit(fixtures / "30-spine-surgery.json", drop("condition", "osteoporosis"))
     (fixtures / "40-plastic-cosmetic-surgery.json").unlink()
-    before, dump = loading.snapshot(), database_dump()
+    before, dump = snapshot(), database_dump()
 
     preview = refresh(fixtures, "--prune")
     assert database_dump() == dump
@@ -164,8 +165,8 @@ def test_prune_deletes_exactly_what_the_preview_listed(content, fixtures):
 
     applied = refresh(fixtures, "--prune", "--apply")
 
-    after = loading.snapshot()
-    deleted = {loading.key_label(key) for model in before for key in set(before[model]) - set(after[model])}
+    after = snapshot()
+    deleted = {key_label(key) for model in before for key in set(before[model]) - set(after[model])}
     assert deleted == listed_for_deletion == listed(applied, "delete")
     assert f"Applied: 0 new, 0 changed, {len(deleted)} deleted." in applied
     assert "Nothing to do" in refresh(fixtures, "--prune")

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from departments.pages import search
 from departments.models import Department, Leader
+from departments.pages import search
 from tests.factories import make_department, make_hospital
 
 

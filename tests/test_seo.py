@@ -16,8 +16,8 @@ from django.core.cache import caches
 from django.test import override_settings
 from django.utils import translation
 
-from departments.pages.formatting import format_figure
 from departments.models import Department, Hospital
+from departments.pages.formatting import format_figure
 from tests.pages import LANGUAGES, PUBLIC_PAGES
 from tests.reading import LATIN_ALLOWED_IN_CHINESE, people_names, visible_text
 

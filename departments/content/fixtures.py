@@ -310,8 +310,9 @@ class FixtureSet:
             if slug is None:
                 self.problem(
                     record,
-                    f"{model_field.name}: refer to the {target._meta.verbose_name} by its {REFERRED[target]}, "
-                    f'as ["its-{REFERRED[target]}"], not {json.dumps(value, ensure_ascii=False)}',
+                    f"{model_field.name}: refer to the {target._meta.verbose_name} by its "
+                    f'{REFERRED[target]}, as ["its-{REFERRED[target]}"], '
+                    f"not {json.dumps(value, ensure_ascii=False)}",
                 )
                 continue
             if target is not Source:

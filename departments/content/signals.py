@@ -95,7 +95,8 @@ def one_version_bump():
     finally:
         deferred_bumps.reset(token)
     for using in written:
-        if not transaction.get_rollback(using=using):  # a preview, rolled back: nothing changed
+        rolled_back = transaction.get_connection(using).in_atomic_block and transaction.get_rollback(using)
+        if not rolled_back:  # a preview, rolled back: nothing changed
             ContentVersion.bump(using=using)
 
 

@@ -143,10 +143,10 @@ class ContentRules(models.Model):
             errors = error.update_error_dict(errors)
         for name in originals:
             english = english_name(name)
-            if not self._meta.get_field(name).blank and english not in exclude:
-                if getattr(self, english) in (None, ""):
-                    # Pages in the other language fall back to the English text.
-                    errors.setdefault(english, []).append(ValidationError(REQUIRED, code="required"))
+            required = not self._meta.get_field(name).blank and english not in exclude
+            if required and getattr(self, english) in (None, ""):
+                # Pages in the other language fall back to the English text.
+                errors.setdefault(english, []).append(ValidationError(REQUIRED, code="required"))
         for model_field in self._meta.concrete_fields:
             value = getattr(self, model_field.attname)
             if model_field.name in exclude or model_field.name in errors or not isinstance(value, str):

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from departments.pages.formatting import WITHOUT_NUMBER, format_figure
 from departments.models import StaffStats, Unit
+from departments.pages.formatting import WITHOUT_NUMBER, format_figure
 from departments.templatetags.hospital import fallback_lang
 
 # Bars of non-zero figures never shrink below this share of the track, so they stay visible.

@@ -6,8 +6,8 @@
 
 The preview is the load itself, inside a transaction that is rolled back: what it reports is
 exactly what --apply does, through the same loader as `loaddata` (departments/content/loader.py:
-the same checks, the same signals that keep caches current). Each file is read once. Exit status: 0 nothing to do, previewed or
-applied; 1 invalid fixtures (nothing changed); 2 usage.
+the same checks, the same signals that keep caches current). Each file is read once.
+Exit status: 0 nothing to do, previewed or applied; 1 invalid fixtures (nothing changed); 2 usage.
 """
 
 import json
