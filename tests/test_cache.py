@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from departments import selectors
 from departments.models import Department, StaffStats
 from tests.project import ROOT
 
