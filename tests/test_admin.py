@@ -43,6 +43,7 @@ CONTENT_MODELS = [
     models.Milestone,
     models.Facility,
     models.TeachingProgramme,
+    models.Source,
 ]
 
 # --- Every page loads, for a superuser and for an editor -----------------------------------------
