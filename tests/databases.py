@@ -1,6 +1,7 @@
 """The test database as a whole: a dump to compare before and after, and `manage.py` run on it
 from another process, as staff run it."""
 
+import contextlib
 import io
 import os
 import sqlite3
@@ -49,3 +50,20 @@ def manage_py(tmp_path):
         )
 
     return run
+
+
+@contextlib.contextmanager
+def python_rules_off():
+    """Saves that skip the rulebook's check in Python (departments/content/signals.py), to prove
+    what the database holds by itself, as it must for any writer that skips Python (SQL, a
+    bulk update)."""
+    from django.db.models.signals import pre_save
+
+    from departments.content import signals
+
+    for model in signals.content_models():
+        pre_save.disconnect(sender=model, dispatch_uid=f"rules-{model._meta.label_lower}")
+    try:
+        yield
+    finally:
+        signals.connect_signals()

@@ -11,6 +11,7 @@ from departments import models
 EDITOR_PASSWORD = "a long editor passphrase 42"
 
 migration_0002 = importlib.import_module("departments.migrations.0002_content_editors_group")
+migration_0005 = importlib.import_module("departments.migrations.0005_rulebook_and_sources")
 
 
 def admin_url(model, view, *args, language="en"):

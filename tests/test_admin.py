@@ -24,6 +24,7 @@ from tests.editors import (
     form_data,
     inline_prefix,
     migration_0002,
+    migration_0005,
     page_text,
 )
 
@@ -175,6 +176,8 @@ def test_the_data_migration_creates_missing_permissions_and_can_run_again(db):
     Permission.objects.filter(content_type__app_label="departments").delete()
     migration_0002.create_content_editors(django_apps)
     migration_0002.create_content_editors(django_apps)
+    migration_0005.editors_may_name_sources(django_apps, None)
+    migration_0005.editors_may_name_sources(django_apps, None)
     assert Group.objects.get(name=GROUP).permissions.count() == 3 * len(CONTENT_MODELS)
 
 
@@ -363,9 +366,9 @@ def test_the_current_year_is_accepted(editor_client):
 @pytest.mark.parametrize(
     ("owners", "slug", "message"),
     [
-        ({"hospital": True, "department": True}, "new-one", "Choose either the hospital or a department"),
-        ({}, "new-one", "Choose the hospital or the department"),
-        ({"department": True}, "{existing}", "already has an entry with this slug"),
+        ({"hospital": True, "department": True}, "new-one", "Choose the hospital or one department"),
+        ({}, "new-one", "Choose the hospital or one department"),
+        ({"department": True}, "{existing}", "Another entry of the same owner already has this slug"),
     ],
 )
 def test_a_fact_on_its_own_page_needs_exactly_one_owner_and_a_free_slug(editor_client, owners, slug, message):

@@ -127,12 +127,12 @@ BROKEN = {
     "negative figure": (
         changed("staffstats", "professors", value=-5),
         PROFESSORS,
-        ["value: Ensure this value is greater than or equal to 0"],
+        ["value: Enter zero or a positive number."],
     ),
     "negative count": (
         changed("accreditation", "degree-awarding", count=-2),
         ("accreditation", "degree-awarding"),
-        ["count: Ensure this value is greater than or equal to 0"],
+        ["count: Enter 1 or more, or leave it empty."],
     ),
     "duplicate slug": (
         duplicated,
@@ -142,12 +142,12 @@ BROKEN = {
     "year in the future": (
         changed("department", "spine-surgery", founded_year=THIS_YEAR + 1),
         1,
-        [f"founded_year: {THIS_YEAR + 1} is in the future"],
+        [f"founded_year: Enter a year from 1800 to {THIS_YEAR}."],
     ),
     "year before 1800": (
         changed("department", "spine-surgery", founded_year=1700),
         1,
-        ["founded_year: Ensure this value is greater than or equal to 1800"],
+        [f"founded_year: Enter a year from 1800 to {THIS_YEAR}."],
     ),
     "text too long": (
         changed("department", "spine-surgery", name_en="Spine " * 40),
@@ -157,7 +157,7 @@ BROKEN = {
     "empty English name": (
         changed("department", "spine-surgery", name_en=""),
         1,
-        ["name_en: the English text is required"],
+        ["name_en: This field is required."],
     ),
     "untranslated field": (
         changed("department", "spine-surgery", name="Spine"),
@@ -169,15 +169,20 @@ BROKEN = {
         PROFESSORS,
         ["unit: Value 'furlongs' is not a valid choice"],
     ),
-    "source not one of the five": (
-        changed("staffstats", "professors", source="rumour.txt"),
+    "a source that is not there": (
+        changed("staffstats", "professors", source=["rumour.txt"]),
         PROFESSORS,
-        ["source: Value 'rumour.txt' is not a valid choice"],
+        ["source: refers to source 'rumour.txt', which is neither in the database nor in these fixtures"],
+    ),
+    "a source by its name alone": (
+        changed("staffstats", "professors", source="spine-surgery.txt"),
+        PROFESSORS,
+        ['source: refer to the source by its name, as ["its-name"], not "spine-surgery.txt"'],
     ),
     "missing required field": (
         without("reviewed_on"),
         1,
-        ["reviewed_on: missing, and it has no usable default"],
+        ["reviewed_on: missing, and it has no usable default (This field cannot be null.)"],
     ),
     "primary key": (with_primary_key, 1, ['has a primary key ("pk")']),
     "two owners": (
@@ -191,16 +196,16 @@ BROKEN = {
         ["department 'hand-surgery', which is defined later", "record 2"],
     ),
     "unknown model": (unknown_model, LAST, ["unknown model 'departments.surgeon'"]),
-    # Rules across fields are the database's: the row is refused, and named all the same.
+    # Rules across fields (constraints, models/rules.py) are checked before loading too.
     "percentage over 100": (
         changed("staffstats", "professors", unit="percent", value=300),
         PROFESSORS,
-        ["breaks the rule 'staffstats_percent_at_most_100'", "a percentage cannot be more than 100"],
+        ["value: A percentage cannot be more than 100."],
     ),
     "source without its phrase": (
         changed("leader", "liu-yi", source_phrase=""),
         ("leader", "liu-yi"),
-        ["breaks the rule 'leader_source_has_phrase'", "must quote the phrase"],
+        ["source_phrase: Quote the words of the source text this rests on, or set the source to empty."],
     ),
     # Django's deserializer would store any JSON value as the text or number it turns into.
     "text given as a list": (
@@ -241,12 +246,12 @@ BROKEN = {
     "a NUL character in a text": (
         changed("department", "spine-surgery", name_zh_hans="脊柱\x00外科"),
         1,
-        ["name_zh_hans: contains a NUL character"],
+        ["name_zh_hans: Null characters are not allowed."],
     ),
     "a NUL character in a source phrase": (
         changed("leader", "liu-yi", source_phrase="Liu\x00Yi"),
         ("leader", "liu-yi"),
-        ["source_phrase: contains a NUL character"],
+        ["source_phrase: Null characters are not allowed."],
     ),
     # A content load touches the content only.
     "a user": (
@@ -340,14 +345,17 @@ def test_no_content_model_has_a_many_to_many_list(db):
 
 
 def test_the_rules_checked_before_loading_hold_at_the_database_too(content):
-    """A bulk update skips every check in Python; the database still refuses."""
+    """A bulk update skips every check in Python; the database still refuses (a source that is
+    not there when its foreign key is checked, at the latest when the transaction commits)."""
     for queryset, change in [
         (StaffStats.objects.filter(slug="beds"), {"source": "rumour.txt"}),
         (Department.objects.all(), {"source": "rumour.txt"}),
         (Leader.objects.all(), {"name": ""}),
+        (StaffStats.objects.filter(slug="beds"), {"unit": "percent", "value": 300}),
     ]:
         with pytest.raises(IntegrityError), transaction.atomic():
             queryset.update(**change)
+            connections["default"].check_constraints(table_names=[queryset.model._meta.db_table])
 
 
 def test_the_record_is_named_by_its_natural_key(content, tmp_path):
@@ -379,7 +387,7 @@ def test_loading_twice_leaves_every_row_as_it_was(content):
 
 def test_statistics_are_refreshed_as_a_large_load_grows(db, monkeypatch):
     """On PostgreSQL, so natural-key lookups stay index lookups while tables grow from empty."""
-    monkeypatch.setattr("departments.management.commands.loaddata.FIRST_STATISTICS_AFTER", 40)
+    monkeypatch.setattr("departments.content.loader.FIRST_STATISTICS_AFTER", 40)
     call_command("loaddata", *FIXTURES, verbosity=0)
     assert StaffStats.objects.count() == 35
     connection = connections["default"]
@@ -435,7 +443,7 @@ def test_a_raw_save_that_skips_our_loaddata_is_still_refused(content, tmp_path):
         tmp_path, changed("department", "spine-surgery", founded_year=THIS_YEAR + 1)(spine_records())
     )
     before = database_dump()
-    with pytest.raises(Exception, match="in the future") as error:
+    with pytest.raises(Exception, match=f"founded_year: Enter a year from 1800 to {THIS_YEAR}") as error:
         call_command(TranslationLoadDataCommand(), path, verbosity=0)
     assert f"Problem installing fixture '{path}'" in str(error.value)
     assert "departments.department 'spine-surgery'" in str(error.value)
@@ -491,7 +499,7 @@ def test_a_broken_fixture_on_the_command_line_exits_non_zero_and_changes_nothing
 
 
 def test_a_user_in_a_fixture_of_another_format_is_refused_too(content, tmp_path):
-    """XML fixtures are not read by the JSON checks; the row itself is refused."""
+    """Content fixtures are JSON: a file of another format is refused whole, unread."""
     path = tmp_path / "users.xml"
     path.write_text(
         '<?xml version="1.0" encoding="utf-8"?><django-objects version="1.0">'
@@ -501,7 +509,7 @@ def test_a_user_in_a_fixture_of_another_format_is_refused_too(content, tmp_path)
     )
     before = database_dump()
 
-    with pytest.raises(CommandError, match="auth.user: is not site content"):
+    with pytest.raises(CommandError, match="users.xml: not a JSON fixture"):
         call_command("loaddata", path, verbosity=0)
 
     assert database_dump() == before

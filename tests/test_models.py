@@ -1,16 +1,19 @@
 """Every data rule holds at the database, whatever path writes the row."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
-from departments.models import Accreditation, Department, Leader, Milestone, StaffStats
+from departments.models import Accreditation, Department, Leader, Milestone, Source, StaffStats
+from tests.databases import python_rules_off
 from tests.factories import make_department, make_figure, make_hospital
 
 pytestmark = pytest.mark.django_db
 
 
 def rejected(create):
-    with pytest.raises(IntegrityError), transaction.atomic():
+    """The database refuses the row by itself (every writer is also checked in Python first, with
+    the rule's message: tests/test_rules.py)."""
+    with python_rules_off(), pytest.raises(IntegrityError), transaction.atomic():
         create()
 
 
@@ -78,7 +81,14 @@ def test_fact_slugs_are_unique_per_owner(hospital, department):
 
 
 def test_a_quoted_source_needs_its_phrase(department):
-    rejected(lambda: make_figure(department, source="spine-surgery.txt", source_phrase=""))
+    Source.objects.create(name="spine-surgery.txt", kind="text", title_en="Spine surgery")
+    rejected(lambda: make_figure(department, source_id="spine-surgery.txt", source_phrase=""))
+
+
+def test_a_source_is_one_of_the_sources(department):
+    with python_rules_off(), pytest.raises(IntegrityError), transaction.atomic():
+        make_figure(department, source_id="rumour.txt", source_phrase="heard somewhere")
+        connection.check_constraints()
 
 
 def test_years_of_facts_are_in_range(hospital, department):

@@ -278,9 +278,14 @@ class FixtureSet:
             instance.validate_constraints(exclude=failed | owners | set(errors) - {NON_FIELD_ERRORS})
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        if errors:
-            for message in error_messages(ValidationError(errors)):
-                self.problem(record, message)
+        for name, messages in ValidationError(errors).message_dict.items() if errors else ():
+            for message in messages:
+                if name == NON_FIELD_ERRORS:
+                    self.problem(record, message)
+                elif name in record.fields or name not in values:
+                    self.problem(record, f"{name}: {message}")
+                else:
+                    self.problem(record, f"{name}: missing, and it has no usable default ({message})")
 
     def check_one_hospital(self, existing):
         """The site describes one hospital: fixtures may change it, not add a second."""

@@ -1,8 +1,8 @@
 """The rulebook and sources.
 
 - Sources become rows (departments.Source) instead of a list of five file names in the code, so a
-  new department's text, or an editor's document, is data. The five texts are created here, and
-  every `source` column keeps its values (the foreign key is on the source's name), "" becoming
+  new department's text, or an editor's document, is data. The sources existing rows cite are
+  created here, and every `source` column keeps its values (the foreign key is on the source's name), "" becoming
   NULL; editors may add and change sources.
 - Every CHECK constraint carries its message (departments/models/rules.py), and a founding month
   is checked as two rules (1 to 12; needs a year).
@@ -37,13 +37,22 @@ TEXTS = [
 ]
 
 
-def create_texts(apps, schema_editor):
+def create_cited_sources(apps, schema_editor):
+    """A source row for each name the existing rows cite, so that the foreign key holds; a new
+    database has none, and its fixtures bring their sources."""
     Source = apps.get_model("departments", "Source")
-    for name, title_en, title_zh_hans in TEXTS:
+    cited = set()
+    for model in WITH_SOURCE:
+        cited.update(
+            apps.get_model("departments", model).objects.exclude(source="").values_list("source", flat=True)
+        )
+    titles = {name: (title_en, title_zh_hans) for name, title_en, title_zh_hans in TEXTS}
+    for name in sorted(cited):
+        title_en, title_zh_hans = titles.get(name, (name, ""))
         Source.objects.get_or_create(
             name=name,
             defaults={
-                "kind": "text",
+                "kind": "text" if name in titles else "document",
                 "title": title_en,
                 "title_en": title_en,
                 "title_zh_hans": title_zh_hans,
@@ -487,7 +496,7 @@ class Migration(migrations.Migration):
                 condition=models.Q(("kind__in", ["text", "document"])), name="source_kind_valid"
             ),
         ),
-        migrations.RunPython(create_texts, migrations.RunPython.noop),
+        migrations.RunPython(create_cited_sources, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="hospital",
             name="source",
