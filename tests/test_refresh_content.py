@@ -227,7 +227,8 @@ def test_a_row_the_database_refuses_during_the_load_exits_1_and_changes_nothing(
         error = refused(fixtures, "--apply")
     assert error.returncode == 1
     assert (
-        "(departments.staffstats 'spine-surgery/professors'): breaks the rule 'staffstats_percent_at_most_100'"
+        "(departments.staffstats 'spine-surgery/professors'): "
+        "breaks the rule 'staffstats_percent_at_most_100'"
         in str(error)
     )
     assert "A percentage cannot be more than 100." in str(error)

@@ -717,6 +717,18 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="accreditation",
             constraint=departments.models.rules.Rule(
+                condition=models.Q(
+                    models.Q(("department__isnull", False), ("hospital__isnull", True)),
+                    models.Q(("department__isnull", True), ("hospital__isnull", False)),
+                    _connector="OR",
+                ),
+                message="Choose the hospital or one department this belongs to, not both.",
+                name="accreditation_has_one_owner",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="accreditation",
+            constraint=departments.models.rules.Rule(
                 condition=models.Q(("slug", ""), _negated=True),
                 field="slug",
                 message="This field is required.",
@@ -765,6 +777,18 @@ class Migration(migrations.Migration):
                 field="count",
                 message="Enter 1 or more, or leave it empty.",
                 name="accreditation_count_positive",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="condition",
+            constraint=departments.models.rules.Rule(
+                condition=models.Q(
+                    models.Q(("department__isnull", False), ("hospital__isnull", True)),
+                    models.Q(("department__isnull", True), ("hospital__isnull", False)),
+                    _connector="OR",
+                ),
+                message="Choose the hospital or one department this belongs to, not both.",
+                name="condition_has_one_owner",
             ),
         ),
         migrations.AddConstraint(
@@ -849,6 +873,18 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="facility",
             constraint=departments.models.rules.Rule(
+                condition=models.Q(
+                    models.Q(("department__isnull", False), ("hospital__isnull", True)),
+                    models.Q(("department__isnull", True), ("hospital__isnull", False)),
+                    _connector="OR",
+                ),
+                message="Choose the hospital or one department this belongs to, not both.",
+                name="facility_has_one_owner",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="facility",
+            constraint=departments.models.rules.Rule(
                 condition=models.Q(("slug", ""), _negated=True),
                 field="slug",
                 message="This field is required.",
@@ -904,6 +940,18 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="leader",
             constraint=departments.models.rules.Rule(
+                condition=models.Q(
+                    models.Q(("department__isnull", False), ("hospital__isnull", True)),
+                    models.Q(("department__isnull", True), ("hospital__isnull", False)),
+                    _connector="OR",
+                ),
+                message="Choose the hospital or one department this belongs to, not both.",
+                name="leader_has_one_owner",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="leader",
+            constraint=departments.models.rules.Rule(
                 condition=models.Q(("slug", ""), _negated=True),
                 field="slug",
                 message="This field is required.",
@@ -937,6 +985,18 @@ class Migration(migrations.Migration):
                 field="name",
                 message="This field is required.",
                 name="leader_name_not_empty",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="milestone",
+            constraint=departments.models.rules.Rule(
+                condition=models.Q(
+                    models.Q(("department__isnull", False), ("hospital__isnull", True)),
+                    models.Q(("department__isnull", True), ("hospital__isnull", False)),
+                    _connector="OR",
+                ),
+                message="Choose the hospital or one department this belongs to, not both.",
+                name="milestone_has_one_owner",
             ),
         ),
         migrations.AddConstraint(
@@ -986,6 +1046,18 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="partner",
             constraint=departments.models.rules.Rule(
+                condition=models.Q(
+                    models.Q(("department__isnull", False), ("hospital__isnull", True)),
+                    models.Q(("department__isnull", True), ("hospital__isnull", False)),
+                    _connector="OR",
+                ),
+                message="Choose the hospital or one department this belongs to, not both.",
+                name="partner_has_one_owner",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="partner",
+            constraint=departments.models.rules.Rule(
                 condition=models.Q(("slug", ""), _negated=True),
                 field="slug",
                 message="This field is required.",
@@ -1015,6 +1087,18 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="procedure",
             constraint=departments.models.rules.Rule(
+                condition=models.Q(
+                    models.Q(("department__isnull", False), ("hospital__isnull", True)),
+                    models.Q(("department__isnull", True), ("hospital__isnull", False)),
+                    _connector="OR",
+                ),
+                message="Choose the hospital or one department this belongs to, not both.",
+                name="procedure_has_one_owner",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="procedure",
+            constraint=departments.models.rules.Rule(
                 condition=models.Q(("slug", ""), _negated=True),
                 field="slug",
                 message="This field is required.",
@@ -1030,6 +1114,18 @@ class Migration(migrations.Migration):
                 field="source_phrase",
                 message="Quote the words of the source text this rests on, or set the source to empty.",
                 name="procedure_source_has_phrase",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="researchfigure",
+            constraint=departments.models.rules.Rule(
+                condition=models.Q(
+                    models.Q(("department__isnull", False), ("hospital__isnull", True)),
+                    models.Q(("department__isnull", True), ("hospital__isnull", False)),
+                    _connector="OR",
+                ),
+                message="Choose the hospital or one department this belongs to, not both.",
+                name="researchfigure_has_one_owner",
             ),
         ),
         migrations.AddConstraint(
@@ -1104,6 +1200,18 @@ class Migration(migrations.Migration):
                 field="metric",
                 message="Select a valid choice.",
                 name="researchfigure_metric_valid",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="staffstats",
+            constraint=departments.models.rules.Rule(
+                condition=models.Q(
+                    models.Q(("department__isnull", False), ("hospital__isnull", True)),
+                    models.Q(("department__isnull", True), ("hospital__isnull", False)),
+                    _connector="OR",
+                ),
+                message="Choose the hospital or one department this belongs to, not both.",
+                name="staffstats_has_one_owner",
             ),
         ),
         migrations.AddConstraint(
@@ -1209,6 +1317,18 @@ class Migration(migrations.Migration):
                 field="metric",
                 message="Select a valid choice.",
                 name="staffstats_metric_valid",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="teachingprogramme",
+            constraint=departments.models.rules.Rule(
+                condition=models.Q(
+                    models.Q(("department__isnull", False), ("hospital__isnull", True)),
+                    models.Q(("department__isnull", True), ("hospital__isnull", False)),
+                    _connector="OR",
+                ),
+                message="Choose the hospital or one department this belongs to, not both.",
+                name="teachingprogramme_has_one_owner",
             ),
         ),
         migrations.AddConstraint(

@@ -102,7 +102,11 @@ class Rule(models.CheckConstraint):
         return path, args, kwargs
 
     def __eq__(self, other):
-        return super().__eq__(other) and getattr(other, "field", None) == self.field
+        if isinstance(other, Rule):
+            return super().__eq__(other) and self.field == other.field
+        return super().__eq__(other)
+
+    __hash__ = models.CheckConstraint.__hash__
 
 
 def translated_originals(model):
