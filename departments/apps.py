@@ -7,6 +7,7 @@ class DepartmentsConfig(AppConfig):
     verbose_name = _("Hospital content")
 
     def ready(self):
+        from departments import checks  # noqa: F401 (registers the start-up checks)
         from departments.content import signals
 
         signals.connect_signals()

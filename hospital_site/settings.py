@@ -64,8 +64,9 @@ if SITE_URL and not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
     )
 
 INSTALLED_APPS = [
-    # First, so that its `loaddata` (which checks content fixtures before loading them) is the
-    # one `manage.py loaddata` runs: Django takes a command from the first app that has it.
+    # First, so that its `loaddata` (which checks content fixtures whole before loading them) is
+    # the one `manage.py loaddata` runs: Django takes a command from the first app that has it
+    # (a start-up check says so if not: departments/checks.py).
     "departments",
     # modeltranslation must come before the admin so its admin classes take effect.
     "modeltranslation",

@@ -182,7 +182,7 @@ BROKEN = {
     "missing required field": (
         without("reviewed_on"),
         1,
-        ["reviewed_on: missing, and it has no usable default (This field cannot be null.)"],
+        ["reviewed_on: missing, and it has no usable default (This field is required.)"],
     ),
     "primary key": (with_primary_key, 1, ['has a primary key ("pk")']),
     "two owners": (

@@ -228,8 +228,7 @@ def test_a_row_the_database_refuses_during_the_load_exits_1_and_changes_nothing(
     assert error.returncode == 1
     assert (
         "(departments.staffstats 'spine-surgery/professors'): "
-        "breaks the rule 'staffstats_percent_at_most_100'"
-        in str(error)
+        "breaks the rule 'staffstats_percent_at_most_100'" in str(error)
     )
     assert "A percentage cannot be more than 100." in str(error)
     assert database_dump() == before

@@ -144,7 +144,13 @@ class ContentRules(models.Model):
         try:
             super().clean_fields(exclude=exclude)
         except ValidationError as error:
-            errors = error.update_error_dict(errors)
+            # Django's model says "cannot be blank" (or null) where its forms say "is required":
+            # one message for one rule, on every path.
+            for name, field_errors in error.error_dict.items():
+                errors[name] = [
+                    ValidationError(REQUIRED, code="required") if e.code in ("blank", "null") else e
+                    for e in field_errors
+                ]
         for name in originals:
             english = english_name(name)
             required = not self._meta.get_field(name).blank and english not in exclude
