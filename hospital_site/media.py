@@ -2,7 +2,7 @@
 
 In production nginx serves /media/ itself (deploy/nginx/hospital.conf). Without it, uploaded
 photos must still show, but Django serves only what it generated: the resized renditions
-(departments/images.py names them photos/<kind>/renditions/<stem>-<width>.webp or .jpg). Anything
+(departments/content/photos.py names them photos/<kind>/renditions/<stem>-<width>.webp or .jpg). Anything
 else under /media/, the uploaded photo itself included, is a 404.
 """
 

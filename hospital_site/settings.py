@@ -204,7 +204,7 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # The admin's hospital and department pages post every inline row's fields at once (about 460
 # for the hospital today); Django's default of 1,000 would refuse a save, and lose the edit, once
-# the content roughly doubles. Photo uploads are limited in departments/images.py (10 MB).
+# the content roughly doubles. Photo uploads are limited in departments/content/photos.py (10 MB).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -31,7 +31,7 @@ REFERRED = {Source: "name", Hospital: "slug", Department: "slug"}
 
 
 class ContentError(ValueError):
-    """A content row that breaks the rules (see signals.py); a ValueError, so that Django's
+    """A content row that breaks the rules (see content/signals.py); a ValueError, so that Django's
     loaddata, if it runs instead of ours, names the row it could not load."""
 
     def __init__(self, label, problems):

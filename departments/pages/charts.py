@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.models import StaffStats, Unit
 from departments.pages.formatting import WITHOUT_NUMBER, format_figure
-from departments.templatetags.hospital import fallback_lang
+from departments.pages.languages import lang_attribute
 
 # Bars of non-zero figures never shrink below this share of the track, so they stay visible.
 MIN_BAR = 1.0
@@ -72,7 +72,7 @@ def department_comparison(departments, metric):
                 rows.append(
                     Row(
                         label=department.name,
-                        lang=fallback_lang(department, "name"),
+                        lang=lang_attribute(department, "name"),
                         text=format_figure(item),
                         value=item.value if drawable(item) else None,
                     )

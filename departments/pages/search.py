@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from departments.models import Accreditation, Condition, Department, Leader, Procedure
+from departments.pages.languages import fallback_language
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
@@ -234,11 +235,7 @@ class Found(list):
 
 
 def lang_of(instance, field_name):
-    language = get_language()
-    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
-    if language == default or getattr(instance, build_localized_fieldname(field_name, language), None):
-        return ""
-    return default
+    return fallback_language(instance, field_name)
 
 
 def highlight_pattern(query):

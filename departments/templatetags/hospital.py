@@ -1,14 +1,11 @@
 import re
 
 from django import template
-from django.conf import settings
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.utils import build_localized_fieldname
 
-from departments.pages import formatting
+from departments.pages import formatting, languages
 
 register = template.Library()
 
@@ -21,19 +18,8 @@ def figure(value):
 
 @register.filter
 def fallback_lang(obj, field):
-    """` lang="en"` when the field shows the English fallback on a page in another language.
-
-    Screen readers then pronounce the untranslated text as English.
-    """
-    language = get_language()
-    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
-    if not language or language == default:
-        return ""
-    if getattr(obj, build_localized_fieldname(field, language), None):
-        return ""
-    if not getattr(obj, build_localized_fieldname(field, default), None):
-        return ""
-    return format_html(' lang="{}"', default)
+    """` lang="en"` when the field shows the English fallback on a page in another language."""
+    return languages.lang_attribute(obj, field)
 
 
 # A blank line, whatever the line breaks (stored text has LF, but a template may be handed any).
