@@ -527,3 +527,13 @@ def test_line_breaks_from_a_fixture_edited_on_windows_are_stored_as_line_feeds(c
     call_command("loaddata", path, verbosity=0)
 
     assert Department.objects.get(slug="spine-surgery").description_en == description
+
+
+def test_a_loaddata_that_is_not_ours_is_a_start_up_error(monkeypatch):
+    """Django runs the loaddata of the first app that has one; with modeltranslation first, the
+    site would load fixtures without naming every problem at once. The check says so at start-up."""
+    from departments import checks
+
+    assert checks.loaddata_is_the_projects() == []
+    monkeypatch.setattr(checks, "get_commands", lambda: {"loaddata": "modeltranslation"})
+    assert [error.id for error in checks.loaddata_is_the_projects()] == ["departments.E001"]

@@ -301,7 +301,7 @@ def test_an_edit_in_the_admin_shows_as_a_change_and_can_be_exported_first(conten
 
 
 def test_only_an_applied_change_moves_the_content_version_that_caches_follow(content, fixtures):
-    """Cached pages are keyed on ContentVersion, which every content save bumps (departments.pages.cache).
+    """Cached pages are keyed on ContentVersion, which every content save bumps (content/signals.py).
     A preview is rolled back, bump included; so is an --apply with nothing to do."""
 
     def version():
@@ -314,6 +314,18 @@ def test_only_an_applied_change_moves_the_content_version_that_caches_follow(con
     assert version() == before
     refresh(fixtures, "--apply")
     assert version() != before
+
+
+def test_a_load_with_a_prune_moves_the_content_version_once(content, fixtures):
+    edit(fixtures / "30-spine-surgery.json", set_value("staffstats", "professors", value=42))
+    (fixtures / "40-plastic-cosmetic-surgery.json").unlink()
+    before = ContentVersion.objects.get().version
+
+    output = refresh(fixtures, "--prune", "--apply")
+
+    assert "1 changed" in output and "deleted" in output
+    assert not Department.objects.filter(slug="plastic-cosmetic-surgery").exists()
+    assert ContentVersion.objects.get().version == before + 1
 
 
 def test_exit_status_on_the_command_line(transactional_db, tmp_path):
