@@ -67,9 +67,9 @@ test-postgres:
 		echo "NOTE: PostgreSQL does not answer at $(TEST_DATABASE_URL): the PostgreSQL run was SKIPPED."; \
 	fi
 
-## The property test of pages (tests/test_property_pages.py) with hundreds of examples, not the suite's few dozen.
+## The property test of pages (tests/pages/test_property_pages.py) with hundreds of examples, not the suite's few dozen.
 test-deep: install-dev
-	HYPOTHESIS_PROFILE=deep $(BIN)/pytest tests/test_property_pages.py
+	HYPOTHESIS_PROFILE=deep $(BIN)/pytest tests/pages/test_property_pages.py
 
 ## Throughput of pages against a static file of the same size (never part of `make test`).
 bench: setup

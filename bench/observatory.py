@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.serving import Gunicorn, production_site  # noqa: E402
+from tests.support.serving import Gunicorn, production_site  # noqa: E402
 
 SCANNER = "@mdn/mdn-http-observatory"
 

@@ -1,0 +1,170 @@
+"""The site reads fully in English and fully in Simplified Chinese."""
+
+import ast
+import gettext
+import json
+import re
+from html import unescape
+
+import pytest
+from django.apps import apps
+from django.utils import translation
+from modeltranslation.translator import translator
+
+from departments.models import Department
+from departments.pages.formatting import format_figure
+from tests.support.factories import make_department, make_hospital
+from tests.support.pages import CONTENT_PAGES
+from tests.support.project import FIXTURES, ROOT
+from tests.support.reading import LATIN_ALLOWED_IN_CHINESE, people_names, visible_text
+
+PUBLIC_PATHS = CONTENT_PAGES
+HTML_LANG = {"en": "en", "zh-hans": "zh-Hans"}
+RECORDS = [record for path in FIXTURES for record in json.loads(path.read_text())]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("content")
+class TestPages:
+    @pytest.mark.parametrize("language", ["en", "zh-hans"])
+    @pytest.mark.parametrize("path", PUBLIC_PATHS)
+    def test_every_page_has_its_language_alternates_and_canonical(self, client, language, path):
+        url = f"/{language}/{path}"
+        response = client.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f'<html lang="{HTML_LANG[language]}">' in html
+        assert f'<link rel="canonical" href="http://testserver{url}">' in html
+        assert f'<link rel="alternate" hreflang="en" href="http://testserver/en/{path}">' in html
+        assert f'<link rel="alternate" hreflang="zh-Hans" href="http://testserver/zh-hans/{path}">' in html
+        assert '<link rel="alternate" hreflang="x-default" href="http://testserver/">' in html
+
+    @pytest.mark.parametrize("path", PUBLIC_PATHS)
+    def test_the_switch_links_to_the_same_page_in_the_other_language(self, client, path):
+        english = client.get(f"/en/{path}").content.decode()
+        chinese = client.get(f"/zh-hans/{path}").content.decode()
+        assert f'<a href="/zh-hans/{path}" hreflang="zh-Hans" lang="zh-Hans">简体中文</a>' in english
+        assert f'<a href="/en/{path}" hreflang="en" lang="en">English</a>' in chinese
+
+    @pytest.mark.parametrize("path", PUBLIC_PATHS)
+    def test_chinese_pages_show_no_english(self, client, path):
+        # English fallbacks (marked lang="en") count too: the real content is fully translated.
+        text = visible_text(client.get(f"/zh-hans/{path}").content.decode())
+        allowed = LATIN_ALLOWED_IN_CHINESE | people_names()
+        english_words = set(re.findall(r"[A-Za-z][A-Za-z'’-]*", text)) - allowed
+        assert not english_words, f"English on /zh-hans/{path}: {sorted(english_words)}"
+
+    @pytest.mark.parametrize("path", PUBLIC_PATHS)
+    def test_english_pages_show_no_chinese(self, client, path):
+        text = visible_text(client.get(f"/en/{path}").content.decode())
+        # The language switch names Chinese in Chinese; nothing else is in Han script.
+        assert re.findall(r"[\u4e00-\u9fff]+", text) == ["简体中文"]
+
+    @pytest.mark.parametrize("language", ["en", "zh-hans"])
+    @pytest.mark.parametrize("slug", [path.split("/")[1] for path in PUBLIC_PATHS[2:]])
+    def test_both_languages_show_every_figure_with_its_qualifier(self, client, language, slug):
+        department = Department.objects.get(slug=slug)
+        with translation.override(language):
+            html = unescape(client.get(department.get_absolute_url()).content.decode())
+            for item in [*department.staffstats_set.all(), *department.researchfigure_set.all()]:
+                assert format_figure(item) in html
+                assert str(item.get_metric_display()) in html
+
+
+def test_every_translated_fixture_field_has_chinese():
+    missing = []
+    for record in RECORDS:
+        model = apps.get_model(record["model"])
+        if model not in translator.get_registered_models():
+            continue
+        for field in translator.get_options_for_model(model).fields:
+            english = record["fields"].get(f"{field}_en")
+            chinese = record["fields"].get(f"{field}_zh_hans")
+            if english and not chinese:
+                missing.append(f"{record['model']} {record['fields'].get('slug')}.{field}")
+    assert not missing
+
+
+def test_chinese_fixture_text_uses_latin_only_for_abbreviations_and_names():
+    names = {w for r in RECORDS if r["model"] == "departments.leader" for w in r["fields"]["name"].split()}
+    for record in RECORDS:
+        for key, value in record["fields"].items():
+            if key.endswith("_zh_hans") and value:
+                latin = set(re.findall(r"[A-Za-z][A-Za-z'’-]*", value)) - LATIN_ALLOWED_IN_CHINESE - names
+                assert not latin, f"{record['fields'].get('slug')}.{key}: {latin}"
+
+
+@pytest.mark.django_db
+def test_a_missing_chinese_field_falls_back_to_english_marked_as_english(client):
+    hospital = make_hospital()
+    department = make_department(hospital, slug="new", summary_en="Only in English.", summary_zh_hans="")
+    html = client.get(f"/zh-hans/departments/{department.slug}/").content.decode()
+    assert '<p class="lead" lang="en">Only in English.</p>' in html
+    english = client.get(f"/en/departments/{department.slug}/").content.decode()
+    assert '<p class="lead">Only in English.</p>' in english
+
+
+def test_dates_and_numbers_follow_each_language():
+    from datetime import date
+
+    from django.template import Context, Template
+
+    template = Template('{{ day|date:"DATE_FORMAT" }} | {{ month|date:"YEAR_MONTH_FORMAT" }} | {{ year }}')
+    context = Context({"day": date(2026, 11, 23), "month": date(2005, 11, 1), "year": 2005})
+    with translation.override("en"):
+        assert template.render(context) == "Nov. 23, 2026 | November 2005 | 2005"
+    with translation.override("zh-hans"):
+        assert template.render(context) == "2026年11月23日 | 2005年11月 | 2005"
+
+
+def read_po(path):
+    """msgid -> msgstr for the translated, non-fuzzy entries of a .po file."""
+    catalog = {}
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        lines = [line for line in block.splitlines() if not line.startswith("#~")]
+        if any(line.startswith("#,") and "fuzzy" in line for line in lines):
+            continue
+        fields, current = {}, None
+        for line in lines:
+            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) (".*")$', line)
+            if match:
+                current = match.group(1)
+                fields[current] = ast.literal_eval(match.group(2))
+            elif line.startswith('"') and current:
+                fields[current] += ast.literal_eval(line)
+        msgid = fields.get("msgid")
+        if msgid and fields.get("msgstr"):
+            key = f"{fields['msgctxt']}\x04{msgid}" if "msgctxt" in fields else msgid
+            catalog[key] = fields["msgstr"]
+    return catalog
+
+
+def test_compiled_messages_match_their_source():
+    po = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    with open(po.with_suffix(".mo"), "rb") as mo:
+        compiled = {k: v for k, v in gettext.GNUTranslations(mo)._catalog.items() if k}
+    assert compiled == read_po(po), "run `manage.py compilemessages` and commit the .mo"
+
+
+def test_every_interface_string_is_translated():
+    po = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    text = po.read_text(encoding="utf-8")
+    assert "#, fuzzy\nmsgid" not in text.split("\n\n", 1)[1]
+    untranslated = re.findall(r'\nmsgid "(.+)"\nmsgstr ""\n\n', text + "\n")
+    assert not untranslated
+
+
+def test_chinese_headings_of_the_hospital():
+    with translation.override("zh-hans"):
+        from django.utils.translation import gettext
+
+        assert gettext("The First Hospital of Jilin University") == "吉林大学第一医院"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("content")
+def test_hospital_chinese_names():
+    department = Department.objects.select_related("hospital").first()
+    with translation.override("zh-hans"):
+        assert department.hospital.name == "吉林大学第一医院"
+        assert department.hospital.other_name == "吉林大学白求恩第一医院"

@@ -1,0 +1,252 @@
+"""Search: a patient finds the department, and the section of its page, by what they know."""
+
+import re
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from departments.models import Department, Leader
+from departments.pages import search
+from tests.support.factories import make_department, make_hospital
+
+
+def results_of(client, url):
+    """(result name, [(section anchor URL, text)]) for each result on the page, in order."""
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    found = []
+    for block in html.split('<li class="result">')[1:]:
+        name = re.search(r'<h3 class="result__title"><a href="([^"]+)"[^>]*>(.*?)</a>', block)
+        matches = re.findall(r'</span> <a href="([^"]+)"[^>]*>(.*?)</a>', block)
+        found.append((strip(name.group(2)), [(href, strip(text)) for href, text in matches]))
+    return found
+
+
+def strip(html):
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.mark.usefixtures("content")
+class TestFinding:
+    def test_a_department_by_its_name_in_each_language(self, client):
+        assert results_of(client, "/en/search/?q=spine")[0][0] == "Spine Surgery"
+        assert results_of(client, "/zh-hans/search/?q=整形")[0][0] == "整形美容外科"
+
+    def test_chinese_is_matched_by_substring_without_word_breaks(self, client):
+        # 脊柱 ("spine") is inside 脊柱外科, 脊柱畸形, 脊柱肿瘤...; nothing separates the words.
+        (result,) = results_of(client, "/zh-hans/search/?q=脊柱")
+        name, matches = result
+        assert name == "脊柱外科"
+        assert ("/zh-hans/departments/spine-surgery/#conditions", "脊柱肿瘤") in matches
+
+    def test_a_condition_links_to_the_conditions_section(self, client):
+        ((name, matches),) = results_of(client, "/en/search/?q=spinal tumour")
+        assert name == "Spine Surgery"
+        assert matches == [("/en/departments/spine-surgery/#conditions", "Spinal tumours")]
+
+    def test_a_procedure_by_name_or_abbreviation(self, client):
+        ((name, matches),) = results_of(client, "/en/search/?q=PPH")
+        assert name == "Colorectal and Anal Surgery"
+        assert all(href == "/en/departments/colorectal-anal-surgery/#procedures" for href, _text in matches)
+        procedure = Department.objects.get(slug="colorectal-anal-surgery").procedure_set.get(
+            abbreviations__contains="PPH"
+        )
+        with translation.override("zh-hans"):
+            chinese_name = procedure.name
+        results = results_of(client, f"/zh-hans/search/?q={chinese_name[:4]}")
+        assert ("/zh-hans/departments/colorectal-anal-surgery/#procedures", chinese_name) in results[0][1]
+
+    def test_a_leader_by_name_with_their_role(self, client):
+        leader = Leader.objects.get(name="Zhang Shaokun")
+        html = unescape(client.get("/en/search/?q=Shaokun").content.decode())
+        ((name, matches),) = results_of(client, "/en/search/?q=Shaokun")
+        assert name == "Spine Surgery"
+        assert matches == [("/en/departments/spine-surgery/#leaders", leader.name)]
+        assert f"({leader.get_role_display()})" in html
+        # Names keep their romanization on the Chinese pages, and are found there too.
+        ((name, matches),) = results_of(client, "/zh-hans/search/?q=zhang shaokun")
+        assert name == "脊柱外科" and matches == [
+            ("/zh-hans/departments/spine-surgery/#leaders", "Zhang Shaokun")
+        ]
+
+    def test_an_accreditation_by_name_or_granting_body(self, client):
+        results = dict(results_of(client, "/en/search/?q=Gastrointestinal Tumor Bioinformatics"))
+        assert [href for href, _text in results["Gastrointestinal Surgery"]] == [
+            "/en/departments/gastrointestinal-surgery/#accreditations"
+        ]
+        results = dict(results_of(client, "/en/search/?q=Ministry of Education"))
+        # The hospital's own recognitions are on the overview.
+        hospital = results["The First Hospital of Jilin University"]
+        assert hospital and all(href == "/en/#accreditations" for href, _text in hospital)
+
+    def test_one_language_can_be_typed_on_the_other_languages_pages(self, client):
+        assert results_of(client, "/en/search/?q=脊柱肿瘤") == [
+            ("Spine Surgery", [("/en/departments/spine-surgery/#conditions", "Spinal tumours")])
+        ]
+        assert results_of(client, "/zh-hans/search/?q=Spinal tumours") == [
+            ("脊柱外科", [("/zh-hans/departments/spine-surgery/#conditions", "脊柱肿瘤")])
+        ]
+
+    def test_every_word_must_match_in_any_case(self, client):
+        assert results_of(client, "/en/search/?q=SPINAL   Tumours") == results_of(
+            client, "/en/search/?q=spinal tumours"
+        )
+        assert results_of(client, "/en/search/?q=spinal rhinoplasty") == []
+
+    def test_results_follow_the_directory_order_and_the_page_order(self, client):
+        names = [name for name, _matches in results_of(client, "/en/search/?q=surgery")]
+        assert names[: len(Department.objects.all())] == [d.name for d in Department.objects.all()]
+        sections = [
+            href.rsplit("#", 1)[1]
+            for href, _text in dict(results_of(client, "/en/search/?q=spin"))["Spine Surgery"]
+        ]
+        assert sections == sorted(
+            sections, key=["conditions", "procedures", "leaders", "accreditations"].index
+        )
+
+    def test_the_matched_words_are_marked(self, client):
+        html = client.get("/en/search/?q=tumour").content.decode()
+        assert "Spinal <mark>tumour</mark>s" in html
+
+    def test_the_language_switch_keeps_the_search(self, client):
+        html = client.get("/en/search/?q=spine").content.decode()
+        assert '<a href="/zh-hans/search/?q=spine" hreflang="zh-Hans" lang="zh-Hans">简体中文</a>' in html
+
+
+@pytest.mark.usefixtures("content")
+class TestAnyInput:
+    """Whatever is typed, the answer is a normal page."""
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "",
+            " ",
+            "%00",
+            "%00spine",
+            "<script>alert(1)</script>",
+            "😀",
+            "👩‍⚕️ 脊柱",
+            "%",
+            "_",
+            "\\",
+            "'\"",
+            "%FF%FE",
+            "q=1&q=2",
+        ],
+    )
+    def test_odd_queries_give_a_normal_page(self, client, query, django_assert_max_num_queries):
+        with django_assert_max_num_queries(4):
+            response = client.get(f"/en/search/?q={query}")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "<script>alert" not in html
+        assert "\x00" not in html
+        assert "<h1>Search</h1>" in html
+
+    def test_a_nul_byte_is_dropped_not_searched(self, client):
+        assert results_of(client, "/en/search/?q=%00spine") == results_of(client, "/en/search/?q=spine")
+
+    def test_a_huge_query_is_shortened_and_says_so(self, client, django_assert_max_num_queries):
+        with django_assert_max_num_queries(4):
+            response = client.get("/en/search/", {"q": "spine " + "x" * 10_000})
+        assert response.status_code == 200
+        html = unescape(response.content.decode())
+        assert "Only the first 100 characters of your search were used." in html
+        assert 'maxlength="100"' in html
+        assert len(response.content) < 40_000
+
+    def test_the_query_is_shown_escaped(self, client):
+        html = client.get("/en/search/", {"q": "<b>bold</b>"}).content.decode()
+        assert "<b>bold</b>" not in html
+        assert "&lt;b&gt;bold&lt;/b&gt;" in html
+
+    def test_nothing_found_says_so_and_offers_the_directory(self, client):
+        html = unescape(client.get("/en/search/?q=zzzz").content.decode())
+        assert "Nothing found for “zzzz”" in html
+        assert 'href="/en/departments/"' in html
+
+    def test_the_empty_page_invites_a_search(self, client):
+        html = client.get("/zh-hans/search/").content.decode()
+        assert '<input id="search-q" type="search" name="q" value=""' in html
+        assert '<label for="search-q">' in html
+        assert 'class="results"' not in html
+
+
+@pytest.mark.usefixtures("content")
+@pytest.mark.parametrize("query", ["spine", "脊柱", "surgery", "a b c d e f g h i j"])
+def test_search_costs_at_most_four_queries(client, django_assert_max_num_queries, query):
+    with django_assert_max_num_queries(4):
+        assert client.get("/zh-hans/search/", {"q": query}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_number_of_queries_does_not_grow_with_the_content(client):
+    hospital = make_hospital()
+    make_department(hospital, slug="one", name_en="Spine one")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/en/search/?q=spine")
+    for index in range(10):
+        department = make_department(hospital, slug=f"more-{index}", name_en=f"Spine {index}")
+        department.condition_set.create(slug="c", name_en="Spine condition", name_zh_hans="脊柱病")
+        department.leader_set.create(slug="l", name="Spine Leader", role="director")
+    with CaptureQueriesContext(connection) as many:
+        client.get("/en/search/?q=spine")
+    assert len(many.captured_queries) == len(few.captured_queries) <= 4
+    results = results_of(client, "/en/search/?q=spine")
+    assert sorted(len(matches) for _name, matches in results) == [0] + [2] * 10
+
+
+@pytest.mark.django_db
+def test_an_untranslated_result_is_marked_as_english(client):
+    hospital = make_hospital()
+    make_department(hospital, slug="new", name_en="Hand Surgery", name_zh_hans="", summary_zh_hans="")
+    html = client.get("/zh-hans/search/?q=hand").content.decode()
+    assert '<a href="/zh-hans/departments/new/" lang="en"><mark>Hand</mark> Surgery</a>' in html
+
+
+def test_parse_makes_any_text_safe_to_search():
+    assert search.parse("  Spinal\t\ttumour \n").terms == ["spinal", "tumour"]
+    assert search.parse("spine\x00\x1f\u200bsurgery").terms == ["spine", "surgery"]
+    assert search.parse("a A a").terms == ["a"]
+    assert not search.parse("\x00 \t")
+    long = search.parse("x" * 10_000)
+    assert long.shortened and len(long.text) == search.MAX_QUERY_LENGTH
+    assert len(search.parse(" ".join(str(n) for n in range(50))).terms) == search.MAX_TERMS
+    assert search.parse("脊柱肿瘤").terms == ["脊柱肿瘤"]
+
+
+@pytest.mark.django_db
+def test_a_search_matching_every_department_lists_the_first_and_says_so(client):
+    hospital = make_hospital()
+    for number in range(search.MAX_DEPARTMENTS + 5):
+        make_department(hospital, slug=f"department-{number:03}", position=number)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/en/search/?q=department")
+    assert len(queries.captured_queries) <= 4
+    listed = re.findall(
+        r'<h3 class="result__title"><a href="/en/departments/(department-\d+)/"', response.text
+    )
+    assert listed == [f"department-{number:03}" for number in range(search.MAX_DEPARTMENTS)]
+    assert f"More than {search.MAX_DEPARTMENTS} departments match" in unescape(response.text)
+
+
+@pytest.mark.usefixtures("content")
+def test_a_search_with_few_results_says_nothing_about_more(client):
+    response = client.get("/en/search/?q=spine")
+    assert "departments match; the first" not in unescape(response.text)
+
+
+@pytest.mark.usefixtures("content")
+def test_a_fact_of_the_hospital_that_the_overview_does_not_show_is_not_linked_to_it(client):
+    """Only the hospital's recognitions have a section on the overview: a search must not link
+    to a section that is not there."""
+    from departments.models import Condition, Hospital
+
+    Condition.objects.create(hospital=Hospital.objects.get(), slug="zebra", name_en="Zebracondition")
+    html = client.get("/en/search/", {"q": "zebracondition"}).content.decode()
+    assert "/en/#conditions" not in html

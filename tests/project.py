@@ -1,6 +1,0 @@
-"""Where the project is, and its content fixtures, for tests that read or load them."""
-
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = sorted((ROOT / "fixtures").glob("*.json"))

@@ -1,0 +1,1 @@
+"""Helpers the tests share: paths, databases, pages, serving processes, editors, provenance."""
