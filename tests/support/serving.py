@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tests import project
+from tests.support import project
 from tests.support.project import ROOT
 
 FIXTURES = [str(path) for path in project.FIXTURES]
