@@ -133,9 +133,14 @@ def read_po(path):
             elif line.startswith('"') and current:
                 fields[current] += ast.literal_eval(line)
         msgid = fields.get("msgid")
+        key = f"{fields['msgctxt']}\x04{msgid}" if msgid and "msgctxt" in fields else msgid
         if msgid and fields.get("msgstr"):
-            key = f"{fields['msgctxt']}\x04{msgid}" if "msgctxt" in fields else msgid
             catalog[key] = fields["msgstr"]
+        # A plural: one string per form, as gettext keys them.
+        for name, text in fields.items():
+            form = re.fullmatch(r"msgstr\[(\d)\]", name)
+            if msgid and form and text:
+                catalog[(key, int(form.group(1)))] = text
     return catalog
 
 
@@ -152,6 +157,7 @@ def test_every_interface_string_is_translated():
     assert "#, fuzzy\nmsgid" not in text.split("\n\n", 1)[1]
     untranslated = re.findall(r'\nmsgid "(.+)"\nmsgstr ""\n\n', text + "\n")
     assert not untranslated
+    assert not re.search(r'\nmsgstr\[\d\] ""\n', text + "\n"), "a plural form is untranslated"
 
 
 def test_chinese_headings_of_the_hospital():
