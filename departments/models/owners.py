@@ -9,7 +9,6 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from departments.models.choices import COMPARED_METRICS
@@ -45,13 +44,6 @@ def photo_has_alt_text(prefix):
 
 def slug_not_empty(prefix):
     return Rule(condition=~Q(slug=""), name=f"{prefix}_slug_not_empty", message=REQUIRED, field="slug")
-
-
-def facts_of(owner):
-    """Every fact about an owner, by kind, in one query (selectors.facts_of)."""
-    from departments import selectors
-
-    return selectors.facts_of(owner)
 
 
 def visiting_details(owner):
@@ -118,10 +110,6 @@ class Hospital(ContentRules):
 
     def get_absolute_url(self):
         return reverse("departments:overview")
-
-    @cached_property
-    def facts(self):
-        return facts_of(self)
 
     def natural_key(self):
         return (self.slug,)
@@ -205,10 +193,6 @@ class Department(ContentRules):
         if self.founded_year and self.founded_month:
             return datetime.date(self.founded_year, self.founded_month, 1)
         return None
-
-    @cached_property
-    def facts(self):
-        return facts_of(self)
 
     def natural_key(self):
         return (self.slug,)

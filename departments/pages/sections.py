@@ -34,9 +34,8 @@ SECTIONS = [
 ]
 
 
-def of_department(department):
+def of_department(department, facts):
     """The sections the department's page shows: those with something to show."""
-    facts = department.facts
     staff = [item for item in facts["figures"] if item.is_staff]
     content = {
         "about": department,

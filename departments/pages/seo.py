@@ -84,9 +84,9 @@ def department_reference(department, request):
     )
 
 
-def hospital(hospital, departments, request):
+def hospital(hospital, facts, departments, request):
     """The overview: the hospital and the departments it shows."""
-    employees = next((item for item in hospital.facts["figures"] if item.metric == "employees"), None)
+    employees = next((item for item in facts["figures"] if item.metric == "employees"), None)
     return without_empty(
         {
             "@context": CONTEXT,
@@ -106,10 +106,10 @@ def hospital(hospital, departments, request):
     )
 
 
-def department(department, request):
+def department(department, facts, request):
     """A department's page: the clinic, what it treats and does, and who leads it."""
     founded = department.founded_on
-    leaders = department.facts["leaders"]
+    leaders = facts["leaders"]
     return without_empty(
         {
             "@context": CONTEXT,
@@ -119,14 +119,12 @@ def department(department, request):
             "foundingDate": founded.strftime("%Y-%m") if founded else str(department.founded_year or ""),
             "slogan": department.motto,
             "parentOrganization": hospital_reference(department.hospital, request),
-            "knowsAbout": [
-                {"@type": "MedicalCondition", "name": item.name} for item in department.facts["conditions"]
-            ],
+            "knowsAbout": [{"@type": "MedicalCondition", "name": item.name} for item in facts["conditions"]],
             "availableService": [
                 without_empty(
                     {"@type": "MedicalProcedure", "name": item.name, "alternateName": item.abbreviations}
                 )
-                for item in department.facts["procedures"]
+                for item in facts["procedures"]
             ],
             "founder": [person(item) for item in leaders if item.role == Leader.Role.FOUNDER],
             "employee": [person(item) for item in leaders if item.role != Leader.Role.FOUNDER],

@@ -48,13 +48,15 @@ def overview(request):
     # One more than shown, to know whether there are more.
     first_departments = list(selectors.overview_departments(hospital)[: OVERVIEW_DEPARTMENTS + 1])
     departments = first_departments[:OVERVIEW_DEPARTMENTS]
+    facts = selectors.facts_of(hospital)
     context = {
         "hospital": hospital,
+        "facts": facts,
         "departments": departments,
         "more_departments": len(first_departments) > OVERVIEW_DEPARTMENTS,
         "nav_departments": navigation(first_departments),
         "charts": charts.overview_charts(departments),
-        "structured_data": seo.hospital(hospital, departments, request),
+        "structured_data": seo.hospital(hospital, facts, departments, request),
     }
     return render(request, "departments/overview.html", context)
 
@@ -98,8 +100,9 @@ class DepartmentDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sections"] = sections.of_department(self.object)
-        context["structured_data"] = seo.department(self.object, self.request)
+        facts = selectors.facts_of(self.object)
+        context["sections"] = sections.of_department(self.object, facts)
+        context["structured_data"] = seo.department(self.object, facts, self.request)
         context["breadcrumbs"] = [
             {"name": _("Departments"), "url": reverse("departments:directory")},
             {"name": self.object.name},

@@ -12,7 +12,7 @@ from tests.support.factories import make_hospital
 
 # Queries of the render path (no page cache), the same whatever the number of rows. Issue 7's
 # budgets: at most 4 for the overview, the directory and search, 6 for a department page. All the
-# facts of a page come in one query (Hospital.facts, Department.facts).
+# facts of a page come in one query (selectors.facts_of).
 OVERVIEW = 4  # hospital, its facts (one UNION), its first departments, their summary figures
 DIRECTORY = 4  # hospital, the number of departments, a page of them, their headline figures
 DEPARTMENT = 3  # department with hospital, its facts (one UNION), the navigation
