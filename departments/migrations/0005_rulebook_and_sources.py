@@ -728,7 +728,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="accreditation",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("slug", ""), _negated=True),
                 field="slug",
                 message="This field is required.",
@@ -748,7 +748,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="accreditation",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(
                     ("year__isnull", True),
                     models.Q(("year__gte", 1800), ("year__lte", 2100)),
@@ -761,7 +761,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="accreditation",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(
                     ("kind__in", ["designation", "base", "research_centre", "award", "membership", "ranking"])
                 ),
@@ -772,7 +772,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="accreditation",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("count__isnull", True), ("count__gte", 1), _connector="OR"),
                 field="count",
                 message="Enter 1 or more, or leave it empty.",
@@ -793,7 +793,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="condition",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("slug", ""), _negated=True),
                 field="slug",
                 message="This field is required.",
@@ -813,7 +813,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="department",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(
                     ("founded_year__isnull", True),
                     models.Q(("founded_year__gte", 1800), ("founded_year__lte", 2100)),
@@ -826,7 +826,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="department",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(
                     ("founded_month__isnull", True),
                     models.Q(("founded_month__gte", 1), ("founded_month__lte", 12)),
@@ -850,7 +850,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="department",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("slug", ""), _negated=True),
                 field="slug",
                 message="This field is required.",
@@ -884,7 +884,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="facility",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("slug", ""), _negated=True),
                 field="slug",
                 message="This field is required.",
@@ -904,7 +904,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="hospital",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(
                     ("founded_year__isnull", True),
                     models.Q(("founded_year__gte", 1800), ("founded_year__lte", 2100)),
@@ -917,7 +917,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="hospital",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("slug", ""), _negated=True),
                 field="slug",
                 message="This field is required.",
@@ -951,7 +951,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="leader",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("slug", ""), _negated=True),
                 field="slug",
                 message="This field is required.",
@@ -971,7 +971,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="leader",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("role__in", ["founder", "director", "deputy_director"])),
                 field="role",
                 message="Select a valid choice.",
@@ -980,7 +980,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="leader",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("name", ""), _negated=True),
                 field="name",
                 message="This field is required.",
@@ -1001,7 +1001,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="milestone",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("slug", ""), _negated=True),
                 field="slug",
                 message="This field is required.",
@@ -1021,7 +1021,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="milestone",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(
                     ("year__isnull", True),
                     models.Q(("year__gte", 1800), ("year__lte", 2100)),
@@ -1034,7 +1034,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="milestone",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(
                     ("month__isnull", True), models.Q(("month__gte", 1), ("month__lte", 12)), _connector="OR"
                 ),
@@ -1057,7 +1057,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="partner",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("slug", ""), _negated=True),
                 field="slug",
                 message="This field is required.",
@@ -1077,7 +1077,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="partner",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("kind__in", ["research", "further_study"])),
                 field="kind",
                 message="Select a valid choice.",
@@ -1098,7 +1098,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="procedure",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("slug", ""), _negated=True),
                 field="slug",
                 message="This field is required.",
@@ -1130,7 +1130,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="researchfigure",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("slug", ""), _negated=True),
                 field="slug",
                 message="This field is required.",
@@ -1150,7 +1150,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="researchfigure",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("value__gte", 0)),
                 field="value",
                 message="Enter zero or a positive number.",
@@ -1170,7 +1170,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="researchfigure",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("unit__in", ["count", "percent", "yuan", "m2", "rank"])),
                 field="unit",
                 message="Select a valid choice.",
@@ -1179,7 +1179,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="researchfigure",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(
                     (
                         "qualifier__in",
@@ -1193,7 +1193,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="researchfigure",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(
                     ("metric__in", ["projects", "funding", "papers", "sci_papers", "funding_rank"])
                 ),
@@ -1216,7 +1216,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="staffstats",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("slug", ""), _negated=True),
                 field="slug",
                 message="This field is required.",
@@ -1236,7 +1236,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="staffstats",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("value__gte", 0)),
                 field="value",
                 message="Enter zero or a positive number.",
@@ -1256,7 +1256,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="staffstats",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("unit__in", ["count", "percent", "yuan", "m2", "rank"])),
                 field="unit",
                 message="Select a valid choice.",
@@ -1265,7 +1265,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="staffstats",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(
                     (
                         "qualifier__in",
@@ -1279,7 +1279,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="staffstats",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(
                     (
                         "metric__in",
@@ -1333,7 +1333,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="teachingprogramme",
-            constraint=departments.models.rules.Rule(
+            constraint=departments.models.rules.FieldRule(
                 condition=models.Q(("slug", ""), _negated=True),
                 field="slug",
                 message="This field is required.",

@@ -29,6 +29,7 @@ from departments.models.rules import (
     NOT_NEGATIVE,
     REQUIRED,
     ContentRules,
+    FieldRule,
     Rule,
     month_field,
     month_in_range,
@@ -43,7 +44,7 @@ AT_LEAST_ONE = _("Enter 1 or more, or leave it empty.")
 
 def one_of(field, choices, name):
     """The database's copy of a choice list (a fixture or a script could store anything)."""
-    return Rule(condition=Q(**{f"{field}__in": choices.values}), name=name, message=CHOICE, field=field)
+    return FieldRule(condition=Q(**{f"{field}__in": choices.values}), name=name, message=CHOICE, field=field)
 
 
 class FactManager(models.Manager):
@@ -88,7 +89,7 @@ class Fact(ContentRules):
                 name="%(class)s_unique_slug_per_department",
                 violation_error_message=SLUG_TAKEN,
             ),
-            Rule(condition=~Q(slug=""), name="%(class)s_slug_not_empty", message=REQUIRED, field="slug"),
+            FieldRule(condition=~Q(slug=""), name="%(class)s_slug_not_empty", message=REQUIRED, field="slug"),
             Rule(
                 condition=Q(source__isnull=True) | ~Q(source_phrase=""),
                 name="%(class)s_source_has_phrase",
@@ -125,7 +126,7 @@ class QualifiedFigure(Fact):
         abstract = True
         constraints = [
             *Fact.Meta.constraints,
-            Rule(
+            FieldRule(
                 condition=Q(value__gte=0),
                 name="%(class)s_value_not_negative",
                 message=NOT_NEGATIVE,
@@ -231,14 +232,14 @@ class Accreditation(Fact):
     class Meta(Fact.Meta):
         constraints = [
             *Fact.Meta.constraints,
-            Rule(
+            FieldRule(
                 condition=year_in_range("year"),
                 name="accreditation_year_in_range",
                 message=YEAR_MESSAGE,
                 field="year",
             ),
             one_of("kind", AccreditationKind, "accreditation_kind_valid"),
-            Rule(
+            FieldRule(
                 condition=Q(count__isnull=True) | Q(count__gte=1),
                 name="accreditation_count_positive",
                 message=AT_LEAST_ONE,
@@ -266,7 +267,7 @@ class Leader(Fact):
         constraints = [
             *Fact.Meta.constraints,
             one_of("role", LeaderRole, "leader_role_valid"),
-            Rule(condition=~Q(name=""), name="leader_name_not_empty", message=REQUIRED, field="name"),
+            FieldRule(condition=~Q(name=""), name="leader_name_not_empty", message=REQUIRED, field="name"),
         ]
 
     def __str__(self):
@@ -330,13 +331,13 @@ class Milestone(Fact):
         ordering = ["year", "month", "position"]
         constraints = [
             *Fact.Meta.constraints,
-            Rule(
+            FieldRule(
                 condition=year_in_range("year"),
                 name="milestone_year_in_range",
                 message=YEAR_MESSAGE,
                 field="year",
             ),
-            Rule(
+            FieldRule(
                 condition=month_in_range("month"), name="milestone_month_valid", message=MONTH, field="month"
             ),
         ]

@@ -16,6 +16,7 @@ from departments.models.rules import (
     MONTH,
     REQUIRED,
     ContentRules,
+    FieldRule,
     Rule,
     month_field,
     month_in_range,
@@ -43,7 +44,7 @@ def photo_has_alt_text(prefix):
 
 
 def slug_not_empty(prefix):
-    return Rule(condition=~Q(slug=""), name=f"{prefix}_slug_not_empty", message=REQUIRED, field="slug")
+    return FieldRule(condition=~Q(slug=""), name=f"{prefix}_slug_not_empty", message=REQUIRED, field="slug")
 
 
 def visiting_details(owner):
@@ -95,7 +96,7 @@ class Hospital(ContentRules):
     class Meta:
         ordering = ["slug"]
         constraints = [
-            Rule(
+            FieldRule(
                 condition=year_in_range("founded_year"),
                 name="hospital_founded_year_in_range",
                 message=YEAR_MESSAGE,
@@ -149,13 +150,13 @@ class Department(ContentRules):
     class Meta:
         ordering = ["position", "name"]
         constraints = [
-            Rule(
+            FieldRule(
                 condition=year_in_range("founded_year"),
                 name="department_founded_year_in_range",
                 message=YEAR_MESSAGE,
                 field="founded_year",
             ),
-            Rule(
+            FieldRule(
                 condition=month_in_range("founded_month"),
                 name="department_founded_month_in_range",
                 message=MONTH,

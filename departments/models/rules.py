@@ -3,7 +3,8 @@
 - A rule about one value is its field's: max_length, choices, blank, or a validator below (a year
   from EARLIEST_YEAR to this year, a month, a count).
 - A rule across values is a `Rule`: a CHECK constraint the database holds whoever writes, with
-  its message and the field to correct.
+  its message and the field to correct. The database also holds a copy of each field's own rule
+  (a `FieldRule`), for writers that skip Python.
 - What neither can say is `ContentRules.clean_fields()`: no NUL character in text, and the
   English text wherever the field is required (the other language falls back to it).
 
@@ -107,6 +108,15 @@ class Rule(models.CheckConstraint):
         return super().__eq__(other)
 
     __hash__ = models.CheckConstraint.__hash__
+
+
+class FieldRule(Rule):
+    """The database's copy of a rule that one field states already (its choices, its validator),
+    for writers that skip Python. Python checks it with the field, in the same words, so it is not
+    checked a second time here (checking a constraint in Python costs a query)."""
+
+    def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
+        return
 
 
 def translated_originals(model):
