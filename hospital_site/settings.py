@@ -184,6 +184,8 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as British English writes them (hospital_site/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["hospital_site.formats"]
 # Where `loaddata 30-spine-surgery` finds a fixture named without its path.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 TIME_ZONE = "Asia/Shanghai"

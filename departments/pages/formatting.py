@@ -19,6 +19,47 @@ WITHOUT_NUMBER = {
 }
 
 
+# What Chinese counts each kind of figure in, after the number: 床位51张, 年手术量超过5,000例,
+# 发表论文数百篇. English needs none ("51 beds" reads from the label).
+CHINESE_MEASURE_WORDS = {
+    **dict.fromkeys(
+        [
+            "employees",
+            "clinical_staff",
+            "doctors",
+            "nurses",
+            "professors",
+            "associate_professors",
+            "chief_physicians",
+            "deputy_chief_physicians",
+            "attending_physicians",
+            "resident_physicians",
+            "doctoral_supervisors",
+            "masters_supervisors",
+            "postgraduate_supervisors",
+            "doctors_with_doctorate",
+            "staff_trained_abroad",
+        ],
+        "人",
+    ),
+    "beds": "张",
+    "clinical_departments": "个",
+    "outpatient_departments": "个",
+    "technical_departments": "个",
+    "operating_rooms": "间",
+    "campuses": "个",
+    "annual_outpatients": "人次",
+    "annual_outpatient_emergency": "人次",
+    "annual_inpatients": "人次",
+    "annual_operations": "例",
+    "projects": "项",
+    "papers": "篇",
+    "sci_papers": "篇",
+}
+# A counted recognition: 吉林省重点实验室14个.
+CHINESE_MEASURE_OF_RECOGNITIONS = "个"
+
+
 def is_chinese():
     return (get_language() or "").startswith("zh")
 
@@ -50,7 +91,19 @@ def format_number(value, unit=Unit.COUNT):
 
 
 def format_figure(figure):
-    """A figure with its qualifier: "more than 7,000", "nearly 30,000", "over 70%"."""
+    """A figure with its qualifier: "more than 7,000", "nearly 30,000", "over 70%"; in Chinese
+    with its measure word: "超过7,000人", "近30,000人次", "70%"."""
     if figure.qualifier in WITHOUT_NUMBER:
-        return str(WITHOUT_NUMBER[figure.qualifier])
-    return str(QUALIFIED[figure.qualifier]) % {"number": format_number(figure.value, figure.unit)}
+        text = str(WITHOUT_NUMBER[figure.qualifier])
+    else:
+        text = str(QUALIFIED[figure.qualifier]) % {"number": format_number(figure.value, figure.unit)}
+    if is_chinese() and figure.unit == Unit.COUNT:
+        text += CHINESE_MEASURE_WORDS.get(getattr(figure, "metric", None), "")
+    return text
+
+
+def label_gap(label):
+    """A label and the space after it: English puts one after its colon, a full-width colon
+    takes none ("Motto: Dedication", "院训：奉献")."""
+    label = str(label)
+    return label if label.endswith(("：", "）", "，", "、")) else f"{label} "

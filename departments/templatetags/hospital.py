@@ -42,10 +42,70 @@ VISITING_LABELS = {
 
 @register.filter
 def visiting_label(kind):
-    """The label before a visiting detail: English puts a space after its colon, Chinese's
-    full-width colon takes none ("Location: Building 2", "地点：二号楼")."""
-    label = str(VISITING_LABELS[kind])
-    return label if formatting.is_chinese() else f"{label} "
+    """The label before a visiting detail ("Location: Building 2", "地点：二号楼")."""
+    return formatting.label_gap(VISITING_LABELS[kind])
+
+
+@register.filter
+def label_gap(label):
+    """A label with the space English puts after its colon ("Motto: ", "院训：")."""
+    return formatting.label_gap(label)
+
+
+@register.filter
+def labelled_figure(item):
+    """A figure with its label in each language's order: "<strong>more than 5,000</strong>
+    operations a year", "年手术量<strong>超过5,000例</strong>"."""
+    figure, label = formatting.format_figure(item), item.get_metric_display()
+    if formatting.is_chinese():
+        return format_html("{}<strong>{}</strong>", label, figure)
+    return format_html("<strong>{}</strong> {}", figure, str(label).lower())
+
+
+@register.filter
+def recognition(item):
+    """A recognition as each language writes it: "Key laboratory — Ministry of Education (2010)",
+    "Key laboratories of Jilin Province: 14"; in Chinese the granting body first and the count
+    after, with its measure word: "教育部重点实验室", "吉林省重点实验室14个"."""
+    name = format_html("<span{}>{}</span>", languages.lang_attribute(item, "name"), item.name)
+    body = item.granting_body and format_html(
+        '<span class="accreditation__body"{}>{}</span>',
+        languages.lang_attribute(item, "granting_body"),
+        item.granting_body,
+    )
+    counted = item.count and item.count > 1
+    if formatting.is_chinese():
+        return format_html(
+            "{}{}{}{}",
+            body or "",
+            name,
+            f"{item.count}{formatting.CHINESE_MEASURE_OF_RECOGNITIONS}" if counted else "",
+            format_html('<span class="accreditation__year">（{}年）</span>', item.year) if item.year else "",
+        )
+    return format_html(
+        "{}{}{}{}",
+        name,
+        f": {item.count}" if counted else "",
+        format_html(" — {}", body) if body else "",
+        format_html(' <span class="accreditation__year">({})</span>', item.year) if item.year else "",
+    )
+
+
+@register.filter
+def leader(person):
+    """A person as each language writes them: "<strong>Professor Liu Yi</strong>, Founder and first
+    director"; "<strong>Liu Yi</strong> 教授（创始人、首任主任）" (the name before the title)."""
+    title = person.title and format_html(
+        "<span{}>{}</span>", languages.lang_attribute(person, "title"), person.title
+    )
+    role = person.get_role_display()
+    if formatting.is_chinese():
+        return format_html(
+            "<strong>{}</strong>{}（{}）", person.name, format_html(" {}", title) if title else "", role
+        )
+    return format_html(
+        "<strong>{}{}</strong>, {}", format_html("{} ", title) if title else "", person.name, role
+    )
 
 
 @register.filter

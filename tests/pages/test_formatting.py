@@ -30,3 +30,130 @@ def test_figures_keep_their_qualifier_in_both_languages(item, english, chinese):
         assert format_figure(item) == english
     with translation.override("zh-hans"):
         assert format_figure(item) == chinese
+
+
+def counted(metric, value, qualifier="exact"):
+    from departments.models import StaffStats
+
+    return StaffStats(metric=metric, value=value, qualifier=qualifier, unit="count")
+
+
+@pytest.mark.parametrize(
+    ("item", "english", "chinese"),
+    [
+        (
+            counted("annual_operations", 5000, "more_than"),
+            "<strong>more than 5,000</strong> operations a year",
+            "年手术量<strong>超过5,000例</strong>",
+        ),
+        (counted("beds", 51), "<strong>51</strong> beds", "床位<strong>51张</strong>"),
+        (
+            counted("annual_operations", 8000, "nearly"),
+            "<strong>nearly 8,000</strong> operations a year",
+            "年手术量<strong>近8,000例</strong>",
+        ),
+        (
+            counted("annual_outpatients", 30000, "nearly"),
+            "<strong>nearly 30,000</strong> outpatient visits a year",
+            "年门诊量<strong>近30,000人次</strong>",
+        ),
+        (counted("professors", 5), "<strong>5</strong> professors", "教授<strong>5人</strong>"),
+    ],
+)
+def test_a_figure_with_its_label_reads_in_each_languages_order(item, english, chinese):
+    """Label before figure in Chinese, with the figure's measure word (例, 张, 人次, 人)."""
+    from departments.templatetags.hospital import labelled_figure
+
+    with translation.override("en"):
+        assert labelled_figure(item) == english
+    with translation.override("zh-hans"):
+        assert labelled_figure(item) == chinese
+
+
+def test_research_counts_take_their_measure_words():
+    from departments.models import ResearchFigure
+
+    papers = ResearchFigure(metric="papers", value=400, qualifier="more_than", unit="count")
+    projects = ResearchFigure(metric="projects", value=60, qualifier="more_than", unit="count")
+    several = ResearchFigure(metric="sci_papers", value=100, qualifier="hundreds", unit="count")
+    with translation.override("zh-hans"):
+        assert [format_figure(item) for item in (papers, projects, several)] == [
+            "超过400篇",
+            "超过60项",
+            "数百篇",
+        ]
+
+
+def recognition_of(**fields):
+    from departments.models import Accreditation
+
+    return Accreditation(kind="designation", **fields)
+
+
+@pytest.mark.parametrize(
+    ("fields", "english", "chinese"),
+    [
+        (
+            {
+                "name_en": "Key laboratory",
+                "name_zh_hans": "重点实验室",
+                "granting_body_en": "Ministry of Education",
+                "granting_body_zh_hans": "教育部",
+            },
+            'Key laboratory</span> — <span class="accreditation__body">Ministry of Education</span>',
+            '<span class="accreditation__body">教育部</span><span>重点实验室</span>',
+        ),
+        (
+            {
+                "name_en": "Key laboratories of Jilin Province",
+                "name_zh_hans": "吉林省重点实验室",
+                "count": 14,
+            },
+            "<span>Key laboratories of Jilin Province</span>: 14",
+            "<span>吉林省重点实验室</span>14个",
+        ),
+        (
+            {"name_en": "National key discipline", "name_zh_hans": "国家重点学科", "count": 1},
+            "<span>National key discipline</span>",
+            "<span>国家重点学科</span>",
+        ),
+        (
+            {
+                "name_en": "Top ten",
+                "name_zh_hans": "前十名",
+                "granting_body_en": "Fudan University",
+                "granting_body_zh_hans": "复旦大学",
+                "year": 2017,
+            },
+            ' <span class="accreditation__year">(2017)</span>',
+            '<span>前十名</span><span class="accreditation__year">（2017年）</span>',
+        ),
+    ],
+)
+def test_a_recognition_names_its_granting_body_first_in_chinese(fields, english, chinese):
+    """教育部重点实验室, 吉林省重点实验室14个; never "17 ×" or "1 ×"."""
+    from departments.templatetags.hospital import recognition
+
+    with translation.override("en"):
+        assert english in recognition(recognition_of(**fields))
+        assert "×" not in recognition(recognition_of(**fields))
+    with translation.override("zh-hans"):
+        assert chinese in recognition(recognition_of(**fields))
+
+
+def test_a_persons_name_comes_before_their_title_in_chinese():
+    from departments.models import Leader
+    from departments.templatetags.hospital import leader
+
+    person = Leader(name="Liu Yi", title_en="Professor", title_zh_hans="教授", role="founder")
+    with translation.override("en"):
+        assert leader(person) == "<strong><span>Professor</span> Liu Yi</strong>, Founder and first director"
+    with translation.override("zh-hans"):
+        assert leader(person) == "<strong>Liu Yi</strong> <span>教授</span>（创始人、首任主任）"
+
+
+def test_labels_take_a_space_after_an_english_colon_and_none_after_a_full_width_one():
+    from departments.pages.formatting import label_gap
+
+    assert label_gap("Motto:") == "Motto: "
+    assert label_gap("院训：") == "院训："
