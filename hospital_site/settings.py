@@ -186,6 +186,8 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates as British English writes them (hospital_site/formats/en/formats.py).
 FORMAT_MODULE_PATH = ["hospital_site.formats"]
+# The hospital's texts the content is built from, shown whole at /<language>/sources/<name>/.
+SOURCE_TEXTS_DIR = BASE_DIR / "fixtures" / "sources"
 # Where `loaddata 30-spine-surgery` finds a fixture named without its path.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 TIME_ZONE = "Asia/Shanghai"

@@ -6,6 +6,7 @@ fixture file (README, "Adding a department"), and an editor adds a document in t
 """
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from departments.models.rules import ContentRules
@@ -51,6 +52,13 @@ class Source(ContentRules):
 
     def natural_key(self):
         return (self.name,)
+
+    def get_absolute_url(self):
+        """A source text's page (the whole text, with what the pages quote marked); a document that
+        is not one of the texts has none."""
+        if self.kind != SourceKind.TEXT:
+            return None
+        return reverse("departments:source", kwargs={"name": self.name.removesuffix(".txt")})
 
 
 def source_field():

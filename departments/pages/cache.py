@@ -105,7 +105,7 @@ class CachedPage:
 
 def code_version():
     """A digest of what renders the pages: code, templates, translations, static file names,
-    pinned libraries, and the settings that pages show (PAGE_SETTINGS).
+    pinned libraries, the source texts, and the settings that pages show (PAGE_SETTINGS).
 
     It is part of every page's cache key. Shared entries live for a day, so without it a deploy
     (new templates, then a reload) would go on serving pages rendered by the old code until the
@@ -116,7 +116,8 @@ def code_version():
     # Named relative to where they are, so that two hosts with the same code agree.
     files = {"requirements.txt": base / "requirements.txt"}
     files["static/staticfiles.json"] = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    for folder in ("departments", "hospital_site", "templates", "locale"):
+    # The source texts too: their pages show them whole.
+    for folder in ("departments", "hospital_site", "templates", "locale", "fixtures/sources"):
         for path in (base / folder).rglob("*"):
             if path.suffix in CODE_SUFFIXES:
                 files[path.relative_to(base).as_posix()] = path

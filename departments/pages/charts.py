@@ -25,6 +25,7 @@ class Row:
     value: int | None = None
     lang: str = ""  # ' lang="en"' where the label is an English fallback
     width: str = ""  # the bar's length in percent of the track, as SVG wants it
+    fact: object = None  # the figure the row shows, where the page cites it
 
 
 @dataclass
@@ -57,6 +58,7 @@ def staff_chart(figures):
             label=str(item.get_metric_display()),
             text=format_figure(item),
             value=item.value if drawable(item) else None,
+            fact=item,
         )
         for item in figures
     ]

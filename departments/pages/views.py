@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.decorators import method_decorator
@@ -11,8 +11,8 @@ from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView
 
 from departments import selectors
-from departments.models import Hospital
-from departments.pages import charts, sections, seo
+from departments.models import Hospital, Source, SourceKind
+from departments.pages import charts, citations, sections, seo
 from departments.pages import search as site_search
 from departments.pages.cache import cache_public_page
 from departments.pages.context_processors import navigation
@@ -56,6 +56,7 @@ def overview(request):
         "more_departments": len(first_departments) > OVERVIEW_DEPARTMENTS,
         "nav_departments": navigation(first_departments),
         "charts": charts.overview_charts(departments),
+        "notes": citations.overview_notes(hospital, facts),
         "structured_data": seo.hospital(hospital, facts, departments, request),
     }
     return render(request, "departments/overview.html", context)
@@ -102,12 +103,29 @@ class DepartmentDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         facts = selectors.facts_of(self.object)
         context["sections"] = sections.of_department(self.object, facts)
+        context["notes"] = citations.department_notes(self.object, context["sections"])
         context["structured_data"] = seo.department(self.object, facts, self.request)
         context["breadcrumbs"] = [
             {"name": _("Departments"), "url": reverse("departments:directory")},
             {"name": self.object.name},
         ]
         return context
+
+
+@cache_public_page
+def source(request, name):
+    """A source text of the hospital's, whole, with the phrases the pages quote marked and linked
+    back to the facts that quote them."""
+    text_source = get_object_or_404(Source, name=f"{name}.txt", kind=SourceKind.TEXT)
+    text = citations.source_text(text_source)
+    if text is None:
+        raise Http404("The source text is not on this server.")
+    context = {
+        "source": text_source,
+        "paragraphs": citations.passages(text, citations.pages_citing(text_source)),
+        "breadcrumbs": [{"name": text_source.title}],
+    }
+    return render(request, "departments/source.html", context)
 
 
 @cache_public_page

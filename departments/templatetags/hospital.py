@@ -147,3 +147,22 @@ def highlight(text, pattern):
         end = found.end()
     parts.append(conditional_escape(text[end:]))
     return mark_safe("".join(parts))
+
+
+@register.simple_tag(takes_context=True)
+def cite(context, fact):
+    """The marker after a fact that links to its source note at the page's end (nothing where the
+    page has no note for it)."""
+    from departments.pages.citations import cite_id
+
+    notes = context.get("notes")
+    note = notes.of(fact) if notes and fact is not None else None
+    if note is None:
+        return ""
+    return format_html(
+        '<sup class="cite"><a href="#{}" id="{}" aria-label="{}">{}</a></sup>',
+        note.anchor,
+        cite_id(fact),
+        _("Source %(number)s") % {"number": note.number},
+        note.number,
+    )
