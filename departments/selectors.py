@@ -57,8 +57,8 @@ def overview_departments(hospital):
 
 
 def page_departments():
-    """Departments with their hospital (their facts come with `facts`, in one query)."""
-    return Department.objects.select_related("hospital")
+    """Departments with their hospital and their source (their facts come from facts_of())."""
+    return Department.objects.select_related("hospital", "source")
 
 
 def facts_of(owner):

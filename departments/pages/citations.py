@@ -46,8 +46,12 @@ def cite_id(fact):
 
 def notes_of(owner, facts_in_order):
     """The notes of a page about `owner` that shows these facts, in this order."""
-    names = {fact.source_id for fact in facts_in_order if fact.source_id} | {owner.source_id}
-    sources = {source.name: source for source in Source.objects.filter(name__in=names - {None})}
+    # The page's own text comes with the owner (select_related); a query only for facts that
+    # cite another source.
+    sources = {owner.source_id: owner.source} if owner.source_id else {}
+    others = {fact.source_id for fact in facts_in_order if fact.source_id} - set(sources)
+    if others:
+        sources.update((source.name, source) for source in Source.objects.filter(name__in=others))
     notes, by_phrase, by_fact = [], {}, {}
     for fact in facts_in_order:
         if not (fact.source_id and fact.source_phrase):

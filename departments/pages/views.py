@@ -44,7 +44,7 @@ DIRECTORY_PAGE_SIZE = 48
 
 @cache_public_page
 def overview(request):
-    hospital = the_hospital(Hospital.objects.all())
+    hospital = the_hospital(Hospital.objects.select_related("source"))
     # One more than shown, to know whether there are more.
     first_departments = list(selectors.overview_departments(hospital)[: OVERVIEW_DEPARTMENTS + 1])
     departments = first_departments[:OVERVIEW_DEPARTMENTS]
@@ -69,7 +69,7 @@ def directory(request, page=None):
         return redirect("departments:directory", permanent=True)
     if page is None:
         page = 1
-    hospital = the_hospital(Hospital.objects.all())
+    hospital = the_hospital(Hospital.objects.select_related("source"))
     paginator = Paginator(selectors.directory_departments(hospital), DIRECTORY_PAGE_SIZE)
     try:
         departments = paginator.page(page)

@@ -386,7 +386,7 @@ def test_public_pages_set_no_cookie_and_forms_carry_no_csrf_token(client):
 def chart_rows(html):
     rows = re.findall(
         r'<li class="chart__row"><span class="chart__label"[^>]*>([^<]*)</span> '
-        r'<span class="chart__value">([^<]*)</span>'
+        r'<span class="chart__value">([^<]*)(?:<sup class="cite">.*?</sup>)?</span>'
         r'(?:<svg class="chart__track"[^>]*aria-hidden="true"[^>]*><rect class="chart__rail"[^>]*/>'
         r'<rect class="chart__bar" width="([\d.]+)" height="10"/></svg>)?</li>',
         html,

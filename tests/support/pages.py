@@ -9,6 +9,8 @@ DEPARTMENT_SLUGS = [
 ]
 # The pages made from the content: the overview, the directory and each department.
 CONTENT_PAGES = ["", "departments/", *(f"departments/{slug}/" for slug in DEPARTMENT_SLUGS)]
+# A page per source text: the hospital's own words (English in both languages, by design).
+SOURCE_PAGES = [f"sources/{name}/" for name in ["hospital", *DEPARTMENT_SLUGS]]
 PUBLIC_PAGES = [*CONTENT_PAGES, "accessibility/"]
 # Every public page; the search page with results (and marked matches) in the page's language.
 SEARCHES = {"en": "search/?q=surgery", "zh-hans": "search/?q=外科"}
@@ -16,4 +18,4 @@ SEARCHES = {"en": "search/?q=surgery", "zh-hans": "search/?q=外科"}
 
 def public_urls(language):
     """Every public page's URL in one language, the empty search and a search with results included."""
-    return [f"/{language}/{path}" for path in [*PUBLIC_PAGES, "search/", SEARCHES[language]]]
+    return [f"/{language}/{path}" for path in [*PUBLIC_PAGES, *SOURCE_PAGES, "search/", SEARCHES[language]]]

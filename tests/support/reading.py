@@ -9,15 +9,26 @@ from departments.models import Leader
 LATIN_ALLOWED_IN_CHINESE = {"PPH", "TST", "RPH", "STARR", "LVR", "SIR", "MDT", "SCI", "English"}
 
 
-class VisibleText(HTMLParser):
-    """The text a reader sees: no tags, scripts or styles."""
+# The hospital's own words, quoted in a page's sources: English on every page, by design.
+SOURCE_QUOTE = "sources__quote"
 
-    def __init__(self):
+
+class VisibleText(HTMLParser):
+    """The text a reader sees: no tags, scripts or styles (nor, if asked, the quoted source words)."""
+
+    def __init__(self, without_source_quotes=False):
         super().__init__()
         self.parts, self.skipping = [], []
+        self.without_source_quotes = without_source_quotes
 
     def handle_starttag(self, tag, attrs):
-        if (self.skipping or tag in ("script", "style")) and tag not in ("br", "img", "meta", "link"):
+        quote = self.without_source_quotes and SOURCE_QUOTE in (dict(attrs).get("class") or "").split()
+        if (self.skipping or quote or tag in ("script", "style")) and tag not in (
+            "br",
+            "img",
+            "meta",
+            "link",
+        ):
             self.skipping.append(tag)
 
     def handle_endtag(self, tag):
@@ -29,8 +40,8 @@ class VisibleText(HTMLParser):
             self.parts.append(data)
 
 
-def visible_text(html):
-    parser = VisibleText()
+def visible_text(html, without_source_quotes=False):
+    parser = VisibleText(without_source_quotes)
     parser.feed(html)
     return " ".join(" ".join(parser.parts).split())
 
