@@ -402,8 +402,9 @@ def test_the_overview_draws_operations_and_beds_per_department_with_their_text(c
         ("Gastrointestinal Surgery", "over 5,000", 62.5),
         ("Spine Surgery", "more than 3,000", 37.5),
         ("Plastic and Cosmetic Surgery", "nearly 8,000", 100.0),
+        # Colorectal's text gives the beds of one treatment area, not a total to compare: its
+        # description says so, and the chart leaves it out.
         ("Gastrointestinal Surgery", "155", 100.0),
-        ("Colorectal and Anal Surgery", "51", 32.9),
     ]
 
 
