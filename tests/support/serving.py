@@ -78,7 +78,9 @@ def site_database(base):
     """The deployed site's DATABASE_URL: SQLite in its directory, or PostgreSQL like the suite's.
 
     When the suite runs on PostgreSQL (DATABASE_URL), the deployed site does too, on a database
-    of its own named after the suite's ("<name>_site"), made empty now and dropped at exit.
+    of its own named after the suite's ("<name>_site"), made empty now and dropped at exit. Under
+    pytest-xdist each worker prepares a site of its own, so the name ends in the worker's id too
+    ("<name>_site_gw0"): otherwise one worker would drop the database another's site is serving.
     """
     suite_url = os.environ.get("DATABASE_URL", "")
     if not suite_url.startswith(("postgres://", "postgresql://")):
@@ -88,6 +90,8 @@ def site_database(base):
 
     parts = urlsplit(suite_url)
     name = f"{parts.path.lstrip('/') or 'hospital'}_site"
+    if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+        name = f"{name}_{worker}"
     server = parts._replace(path="/postgres").geturl()
 
     def run(statement):
