@@ -15,6 +15,7 @@ class Qualifier(models.TextChoices):
     OVER = "over", _("over")
     NEARLY = "nearly", _("nearly")
     ABOUT = "about", _("about")
+    SEVERAL = "several", _("several")
     HUNDREDS = "hundreds", _("hundreds")
     THOUSANDS = "thousands", _("thousands")
 
@@ -61,7 +62,7 @@ class StaffMetric(models.TextChoices):
     OUTPATIENT_DEPARTMENTS = "outpatient_departments", _("Outpatient departments")
     TECHNICAL_DEPARTMENTS = "technical_departments", _("Medical technology and auxiliary departments")
     OPERATING_ROOMS = "operating_rooms", _("Operating rooms")
-    CAMPUSES = "campuses", _("Districts")
+    CAMPUSES = "campuses", _("Campuses")
     ANNUAL_OUTPATIENTS = "annual_outpatients", _("Outpatient visits a year")
     ANNUAL_OUTPATIENT_AND_EMERGENCY = (
         "annual_outpatient_emergency",

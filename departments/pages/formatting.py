@@ -1,5 +1,7 @@
 """How figures read in each language, with the qualifier their source gives them."""
 
+import re
+
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -12,8 +14,10 @@ QUALIFIED = {
     Qualifier.NEARLY: _("nearly %(number)s"),
     Qualifier.ABOUT: _("about %(number)s"),
 }
-# "hundreds of papers" states no number at all.
+# "several national projects", "hundreds of papers" state no number at all. (The value of such a
+# figure holds the least the word allows, 2, 100 or 1,000, and is never shown.)
 WITHOUT_NUMBER = {
+    Qualifier.SEVERAL: _("several"),
     Qualifier.HUNDREDS: _("hundreds"),
     Qualifier.THOUSANDS: _("thousands"),
 }
@@ -100,6 +104,14 @@ def format_figure(figure):
     if is_chinese() and figure.unit == Unit.COUNT:
         text += CHINESE_MEASURE_WORDS.get(getattr(figure, "metric", None), "")
     return text
+
+
+def in_brackets(text):
+    """An aside in brackets as each language writes it: " (PPH, TST, RPH)"; in Chinese full-width,
+    listed with the enumeration comma: "（PPH、TST、RPH）"."""
+    if is_chinese():
+        return "（" + re.sub(r"\s*[,，]\s*", "、", str(text)) + "）"
+    return f" ({text})"
 
 
 def label_gap(label):

@@ -53,6 +53,12 @@ def label_gap(label):
 
 
 @register.filter
+def in_brackets(text):
+    """An aside in brackets: " (PPH, TST)"; in Chinese "（PPH、TST）"."""
+    return formatting.in_brackets(text)
+
+
+@register.filter
 def labelled_figure(item):
     """A figure with its label in each language's order: "<strong>more than 5,000</strong>
     operations a year", "年手术量<strong>超过5,000例</strong>"."""

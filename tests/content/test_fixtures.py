@@ -23,6 +23,7 @@ QUALIFIER_WORDS = {
     Qualifier.MORE_THAN: "more than",
     Qualifier.OVER: "over",
     Qualifier.NEARLY: "nearly",
+    Qualifier.SEVERAL: "several",
     Qualifier.HUNDREDS: "hundreds",
     Qualifier.THOUSANDS: "thousands",
 }
@@ -72,7 +73,7 @@ def test_every_figure_number_and_qualifier_is_in_its_phrase(record):
     fields = record[2]["fields"]
     phrase = fields["source_phrase"]
     qualifier = fields.get("qualifier", Qualifier.EXACT)
-    if qualifier in (Qualifier.HUNDREDS, Qualifier.THOUSANDS):
+    if qualifier in (Qualifier.SEVERAL, Qualifier.HUNDREDS, Qualifier.THOUSANDS):
         assert QUALIFIER_WORDS[qualifier] in phrase
         return
     assert any(

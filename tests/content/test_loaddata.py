@@ -390,7 +390,9 @@ def test_statistics_are_refreshed_as_a_large_load_grows(db, monkeypatch):
     monkeypatch.setattr("departments.content.loader.FIRST_STATISTICS_AFTER", 40)
     call_command("loaddata", *FIXTURES, verbosity=0)
     assert StaffStats.objects.count() == sum(
-        record["model"] == "departments.staffstats" for path in FIXTURES for record in json.loads(path.read_text())
+        record["model"] == "departments.staffstats"
+        for path in FIXTURES
+        for record in json.loads(path.read_text())
     )
     connection = connections["default"]
     if connection.vendor == "postgresql":

@@ -157,3 +157,23 @@ def test_labels_take_a_space_after_an_english_colon_and_none_after_a_full_width_
 
     assert label_gap("Motto:") == "Motto: "
     assert label_gap("院训：") == "院训："
+
+
+def test_asides_take_full_width_brackets_and_the_enumeration_comma_in_chinese():
+    from departments.pages.formatting import in_brackets
+
+    with translation.override("en"):
+        assert in_brackets("PPH, TST, RPH") == " (PPH, TST, RPH)"
+    with translation.override("zh-hans"):
+        assert in_brackets("PPH, TST, RPH") == "（PPH、TST、RPH）"
+        assert in_brackets("腰椎间盘突出症、颈椎病") == "（腰椎间盘突出症、颈椎病）"
+
+
+def test_several_states_no_number():
+    from departments.models import ResearchFigure
+
+    projects = ResearchFigure(metric="projects", value=2, qualifier="several", unit="count")
+    with translation.override("en"):
+        assert format_figure(projects) == "several"
+    with translation.override("zh-hans"):
+        assert format_figure(projects) == "若干项"
