@@ -27,7 +27,12 @@ class PageSitemap(TranslatedSitemap):
     """The pages that are not a record's own: the overview, the directory, the accessibility statement."""
 
     def items(self):
-        return ["departments:overview", "departments:directory", "departments:accessibility"]
+        return [
+            "departments:overview",
+            "departments:directory",
+            "departments:conditions",
+            "departments:accessibility",
+        ]
 
     def location(self, item):
         return reverse(item)

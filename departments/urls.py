@@ -8,6 +8,7 @@ urlpatterns = [
     path("departments/", views.directory, name="directory"),
     path("departments/page/<int:page>/", views.directory, name="directory-page"),
     path("departments/<slug:slug>/", views.DepartmentDetailView.as_view(), name="detail"),
+    path("conditions/", views.conditions, name="conditions"),
     path("sources/<slug:name>/", views.source, name="source"),
     path("search/", views.search, name="search"),
     path("accessibility/", views.accessibility, name="accessibility"),

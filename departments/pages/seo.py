@@ -159,3 +159,27 @@ def breadcrumbs(crumbs, request):
             for position, crumb in enumerate(trail, start=1)
         ],
     }
+
+
+def conditions_list(letters, request):
+    """The A–Z as an ItemList of the conditions and procedures, each with the clinic that offers it."""
+    types = {"conditions": "MedicalCondition", "procedures": "MedicalProcedure"}
+    entries = [entry for letter in letters for entry in letter.entries]
+    return {
+        "@context": CONTEXT,
+        "@type": "ItemList",
+        "name": gettext("Conditions and procedures A–Z"),
+        "numberOfItems": len(entries),
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "item": {
+                    "@type": types[entry.section],
+                    "name": entry.fact.name,
+                    "url": absolute_url(request, entry.url),
+                },
+            }
+            for position, entry in enumerate(entries, start=1)
+        ],
+    }

@@ -12,7 +12,7 @@ from django.views.generic import DetailView
 
 from departments import selectors
 from departments.models import Hospital, Source, SourceKind
-from departments.pages import charts, citations, sections, seo
+from departments.pages import a_to_z, charts, citations, sections, seo
 from departments.pages import search as site_search
 from departments.pages.cache import cache_public_page
 from departments.pages.context_processors import navigation
@@ -110,6 +110,18 @@ class DepartmentDetailView(DetailView):
             {"name": self.object.name},
         ]
         return context
+
+
+@cache_public_page
+def conditions(request):
+    """Conditions treated and procedures offered, A to Z, each linking to its department."""
+    letters = a_to_z.index()
+    context = {
+        "letters": letters,
+        "breadcrumbs": [{"name": _("Conditions and procedures A–Z")}],
+        "structured_data": seo.conditions_list(letters, request),
+    }
+    return render(request, "departments/conditions.html", context)
 
 
 @cache_public_page
