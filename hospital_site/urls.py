@@ -14,6 +14,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Open data, the same in every language (each field gives both).
+    path("api/v1/", include("departments.api_urls")),
     # Photo renditions only; production's nginx answers /media/ before Django sees it.
     path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", media.rendition, name="media"),
 ]

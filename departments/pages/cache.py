@@ -35,7 +35,13 @@ logger = logging.getLogger(__name__)
 
 MAX_AGE = 60  # seconds a browser or proxy may reuse a page before asking again
 LOCAL_PAGES_PER_WORKER = 500
-CACHED_HEADERS = ("Content-Type", "Content-Language")
+CACHED_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Content-Disposition",
+    "Access-Control-Allow-Origin",
+    "Cross-Origin-Resource-Policy",
+)
 
 
 def cache_public_page(view):

@@ -102,6 +102,7 @@ def hospital(hospital, facts, departments, request):
             "slogan": hospital.motto,
             "numberOfEmployees": quantity(employees) if employees else None,
             "department": [department_reference(item, request) for item in departments],
+            "subjectOf": dataset(hospital, request),
         }
     )
 
@@ -181,5 +182,31 @@ def conditions_list(letters, request):
                 },
             }
             for position, entry in enumerate(entries, start=1)
+        ],
+    }
+
+
+def dataset(hospital, request):
+    """The site's content as open data (departments/pages/api.py), declared for data search engines."""
+    return {
+        "@type": "Dataset",
+        "name": gettext("Departments and figures of %(hospital)s") % {"hospital": hospital.name},
+        "description": gettext(
+            "Every department, figure and recognition on this site, in English and Chinese, each with "
+            "the words of the hospital's own text it rests on."
+        ),
+        "inLanguage": ["en", "zh-Hans"],
+        "creator": hospital_reference(hospital, request),
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "application/json",
+                "contentUrl": absolute_url(request, reverse("api:hospital")),
+            },
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "text/csv",
+                "contentUrl": absolute_url(request, reverse("api:figures-csv")),
+            },
         ],
     }

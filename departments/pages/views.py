@@ -57,6 +57,7 @@ def overview(request):
         "nav_departments": navigation(first_departments),
         "charts": charts.overview_charts(departments),
         "notes": citations.overview_notes(hospital, facts),
+        "data_url": reverse("api:hospital"),
         "structured_data": seo.hospital(hospital, facts, departments, request),
     }
     return render(request, "departments/overview.html", context)
@@ -104,6 +105,7 @@ class DepartmentDetailView(DetailView):
         facts = selectors.facts_of(self.object)
         context["sections"] = sections.of_department(self.object, facts)
         context["notes"] = citations.department_notes(self.object, context["sections"])
+        context["data_url"] = reverse("api:department", kwargs={"slug": self.object.slug})
         context["structured_data"] = seo.department(self.object, facts, self.request)
         context["breadcrumbs"] = [
             {"name": _("Departments"), "url": reverse("departments:directory")},

@@ -1,0 +1,211 @@
+"""Open data: the content as JSON, read-only and versioned (/api/v1/), and every figure as CSV.
+
+Every fact comes with its qualifier and unit, both languages, and its provenance (the source and
+the phrase it rests on). Responses go through the page cache like pages (ETag, Cache-Control),
+set no cookie, and may be read from any site (CORS), since this is public data.
+"""
+
+import csv
+import io
+
+from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import translation
+from modeltranslation.utils import build_localized_fieldname
+
+from departments import selectors
+from departments.models import FACT_KINDS, Department, Hospital, Source
+from departments.models.rules import translated_originals
+from departments.pages.cache import cache_public_page
+from departments.pages.formatting import format_figure
+
+VERSION = "v1"
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+# Not data: bookkeeping of the database and the owner a fact is listed under.
+LEFT_OUT = {"id", "hospital", "department", "photo"}
+
+
+def in_languages(obj, name):
+    """A translated field as {"en": …, "zh-hans": …}."""
+    return {code: getattr(obj, build_localized_fieldname(name, code)) or "" for code in LANGUAGES}
+
+
+def fields_of(obj):
+    """Every field a reader of the data needs, translated ones in both languages."""
+    originals = translated_originals(type(obj))
+    data = {}
+    for model_field in type(obj)._meta.concrete_fields:
+        name = model_field.name
+        if name in LEFT_OUT or getattr(model_field, "translated_field", None) is not None:
+            continue  # a translation column: given under its field's name
+        if name in originals:
+            data[name] = in_languages(obj, name)
+        elif model_field.is_relation:
+            data[name] = getattr(obj, model_field.attname)  # a source's name
+        else:
+            value = model_field.value_from_object(obj)
+            data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return data
+
+
+def fact_data(fact):
+    data = fields_of(fact)
+    data["source"] = {"name": fact.source_id, "phrase": fact.source_phrase} if fact.source_id else None
+    del data["source_phrase"]
+    if hasattr(fact, "qualifier"):
+        data["as_written"] = {}
+        for code in LANGUAGES:
+            with translation.override(code):
+                data["as_written"][code] = format_figure(fact)
+    return data
+
+
+def owner_data(owner, request):
+    data = fields_of(owner)
+    data["page"] = {code: request.build_absolute_uri(page_url(owner, code)) for code in LANGUAGES}
+    return data
+
+
+def page_url(owner, language):
+    with translation.override(language):
+        return owner.get_absolute_url()
+
+
+def sources_data(names):
+    return {
+        source.name: {
+            "kind": source.kind,
+            "title": in_languages(source, "title"),
+            "published_on": source.published_on.isoformat() if source.published_on else None,
+            "url": source.url,
+        }
+        for source in Source.objects.filter(name__in=names)
+    }
+
+
+def facts_data(owner):
+    facts = selectors.facts_of(owner)
+    kinds = {kind: [fact_data(fact) for fact in facts[kind]] for kind in FACT_KINDS}
+    names = {owner.source_id} | {fact.source_id for items in facts.values() for fact in items}
+    return kinds, names - {None}
+
+
+def open_data(view):
+    """A data view: cached like a page, readable from any origin."""
+
+    @cache_public_page
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Cross-Origin-Resource-Policy"] = "cross-origin"  # the pages' same-origin would stop it
+        return response
+
+    wrapped.__name__ = wrapped.__qualname__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def json(data):
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+@open_data
+def hospital(request):
+    """The hospital, every fact about it, and the sources they rest on."""
+    owner = Hospital.objects.select_related("source").first()
+    if owner is None:
+        raise Http404("No hospital has been loaded.")
+    facts, names = facts_data(owner)
+    return json(
+        {
+            "version": VERSION,
+            "hospital": owner_data(owner, request),
+            "facts": facts,
+            "departments": request.build_absolute_uri(reverse("api:departments")),
+            "sources": sources_data(names),
+        }
+    )
+
+
+@open_data
+def departments(request):
+    """Every department, in directory order, with where its data and pages are."""
+    items = [
+        {
+            "slug": department.slug,
+            "name": in_languages(department, "name"),
+            "summary": in_languages(department, "summary"),
+            "data": request.build_absolute_uri(reverse("api:department", kwargs={"slug": department.slug})),
+            "page": {code: request.build_absolute_uri(page_url(department, code)) for code in LANGUAGES},
+        }
+        for department in Department.objects.order_by("position", "name")
+    ]
+    return json({"version": VERSION, "departments": items})
+
+
+@open_data
+def department(request, slug):
+    """One department, every fact about it, and the sources they rest on."""
+    owner = Department.objects.select_related("source").filter(slug=slug).first()
+    if owner is None:
+        raise Http404("No such department.")
+    facts, names = facts_data(owner)
+    return json(
+        {
+            "version": VERSION,
+            "department": owner_data(owner, request),
+            "facts": facts,
+            "sources": sources_data(names),
+        }
+    )
+
+
+FIGURE_COLUMNS = [
+    "owner",
+    "kind",
+    "slug",
+    "metric",
+    "value",
+    "unit",
+    "qualifier",
+    "as_written_en",
+    "as_written_zh_hans",
+    "source",
+    "source_phrase",
+]
+
+
+@open_data
+def figures_csv(request):
+    """Every figure of the hospital and its departments, one row each, with its source."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(FIGURE_COLUMNS)
+    owners = [*Hospital.objects.all(), *Department.objects.order_by("position", "name")]
+    for owner in owners:
+        facts = selectors.facts_of(owner)
+        for kind in ("figures", "research"):
+            for fact in facts[kind]:
+                written = {}
+                for code in LANGUAGES:
+                    with translation.override(code):
+                        written[code] = format_figure(fact)
+                writer.writerow(
+                    [
+                        owner.slug,
+                        kind,
+                        fact.slug,
+                        fact.metric,
+                        fact.value,
+                        fact.unit,
+                        fact.qualifier,
+                        written["en"],
+                        written["zh-hans"],
+                        fact.source_id or "",
+                        fact.source_phrase,
+                    ]
+                )
+    response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="figures.csv"'
+    return response

@@ -1,0 +1,135 @@
+"""Open data (departments/pages/api.py): every fact with its qualifier, unit, both languages and
+provenance, as JSON and CSV; cached like pages, no cookies, readable from any origin."""
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from django.test import Client, RequestFactory
+
+from departments import selectors
+from departments.models import FACT_KINDS, Department, Hospital
+from departments.pages import api
+
+pytestmark = pytest.mark.usefixtures("content")
+
+
+def fetch(path, **headers):
+    response = Client().get(path, headers=headers)
+    assert response.status_code == 200, path
+    return response
+
+
+def test_a_department_gives_every_fact_with_qualifier_unit_languages_and_provenance():
+    data = json.loads(fetch("/api/v1/departments/spine-surgery/").content)
+    department = Department.objects.get(slug="spine-surgery")
+    assert data["version"] == "v1"
+    assert data["department"]["name"] == {"en": department.name_en, "zh-hans": department.name_zh_hans}
+    assert data["department"]["page"]["zh-hans"].endswith("/zh-hans/departments/spine-surgery/")
+    facts = selectors.facts_of(department)
+    assert set(data["facts"]) == set(FACT_KINDS)
+    for kind, items in facts.items():
+        assert [item["slug"] for item in data["facts"][kind]] == [fact.slug for fact in items]
+    operations = next(item for item in data["facts"]["figures"] if item["slug"] == "annual-operations")
+    assert (operations["value"], operations["unit"], operations["qualifier"]) == (3000, "count", "more_than")
+    assert operations["as_written"] == {"en": "more than 3,000", "zh-hans": "超过3,000例"}
+    assert operations["source"] == {
+        "name": "spine-surgery.txt",
+        "phrase": "more than 3000 cases of spine surgery every year",
+    }
+    assert data["sources"]["spine-surgery.txt"]["title"]["zh-hans"] == "脊柱外科简介"
+    condition = data["facts"]["conditions"][0]
+    assert set(condition["name"]) == {"en", "zh-hans"}
+
+
+def test_the_hospital_and_the_list_of_departments_point_to_each_other():
+    hospital = json.loads(fetch("/api/v1/hospital/").content)
+    assert hospital["hospital"]["slug"] == Hospital.objects.get().slug
+    listing = json.loads(fetch(hospital["departments"].replace("http://testserver", "")).content)
+    slugs = [item["slug"] for item in listing["departments"]]
+    assert slugs == list(Department.objects.order_by("position", "name").values_list("slug", flat=True))
+    for item in listing["departments"]:
+        assert (
+            json.loads(fetch(item["data"].replace("http://testserver", "")).content)["department"]["slug"]
+            == item["slug"]
+        )
+
+
+def test_every_figure_is_in_the_csv_with_its_source():
+    response = fetch("/api/v1/figures.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    figures = sum(
+        len(selectors.facts_of(owner)[kind])
+        for owner in [Hospital.objects.get(), *Department.objects.all()]
+        for kind in ("figures", "research")
+    )
+    assert len(rows) == figures
+    beds = next(
+        row for row in rows if row["owner"] == "first-hospital-jilin-university" and row["slug"] == "beds"
+    )
+    assert (beds["qualifier"], beds["as_written_en"], beds["as_written_zh_hans"]) == (
+        "more_than",
+        "more than 5,900",
+        "超过5,900张",
+    )
+    assert beds["source"] == "hospital.txt" and beds["source_phrase"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/hospital/",
+        "/api/v1/departments/",
+        "/api/v1/departments/spine-surgery/",
+        "/api/v1/figures.csv",
+    ],
+)
+def test_data_is_cached_like_pages_sets_no_cookie_and_is_readable_from_any_origin(path):
+    first = fetch(path)
+    assert first["Access-Control-Allow-Origin"] == "*"
+    assert first["Cross-Origin-Resource-Policy"] == "cross-origin"
+    assert first["Cache-Control"] == "public, max-age=60" and first["ETag"]
+    assert not first.cookies and "Set-Cookie" not in first
+    again = Client().get(path, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    cached = fetch(path)  # from the page cache: the same headers
+    assert cached["Access-Control-Allow-Origin"] == "*" and cached.content == first.content
+
+
+def test_an_unknown_department_is_a_404():
+    assert Client().get("/api/v1/departments/no-such-department/").status_code == 404
+
+
+def test_pages_point_to_their_data_and_the_overview_declares_the_dataset():
+    overview = Client().get("/en/").content.decode()
+    assert '<link rel="alternate" type="application/json" href="/api/v1/hospital/">' in overview
+    page = Client().get("/zh-hans/departments/spine-surgery/").content.decode()
+    assert '<link rel="alternate" type="application/json" href="/api/v1/departments/spine-surgery/">' in page
+    blocks = [
+        json.loads(block)
+        for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', overview)
+    ]
+    hospital = next(block for block in blocks if block.get("@type") == "Hospital")
+    formats = {item["encodingFormat"] for item in hospital["subjectOf"]["distribution"]}
+    assert hospital["subjectOf"]["@type"] == "Dataset" and formats == {"application/json", "text/csv"}
+
+
+@pytest.mark.parametrize(
+    ("view", "kwargs", "queries"),
+    [
+        (api.hospital, {}, 3),  # the hospital with its source, its facts, their sources
+        (api.departments, {}, 1),
+        (
+            api.department,
+            {"slug": "spine-surgery"},
+            3,
+        ),  # the department with its source, its facts, their sources
+    ],
+)
+def test_each_answer_costs_a_fixed_number_of_queries(django_assert_num_queries, view, kwargs, queries):
+    request = RequestFactory(headers={"host": "localhost"}).get("/api/v1/")
+    with django_assert_num_queries(queries):
+        assert view(request, **kwargs).status_code == 200
