@@ -5,7 +5,7 @@ import re
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from departments.models import Qualifier, Unit
+from departments.models import Qualifier, StaffStats, Unit
 
 QUALIFIED = {
     Qualifier.EXACT: "%(number)s",
@@ -26,26 +26,7 @@ WITHOUT_NUMBER = {
 # What Chinese counts each kind of figure in, after the number: 床位51张, 年手术量超过5,000例,
 # 发表论文数百篇. English needs none ("51 beds" reads from the label).
 CHINESE_MEASURE_WORDS = {
-    **dict.fromkeys(
-        [
-            "employees",
-            "clinical_staff",
-            "doctors",
-            "nurses",
-            "professors",
-            "associate_professors",
-            "chief_physicians",
-            "deputy_chief_physicians",
-            "attending_physicians",
-            "resident_physicians",
-            "doctoral_supervisors",
-            "masters_supervisors",
-            "postgraduate_supervisors",
-            "doctors_with_doctorate",
-            "staff_trained_abroad",
-        ],
-        "人",
-    ),
+    **dict.fromkeys(StaffStats.STAFF_METRICS, "人"),  # people: 教授5人
     "beds": "张",
     "clinical_departments": "个",
     "outpatient_departments": "个",

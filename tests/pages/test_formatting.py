@@ -177,3 +177,14 @@ def test_several_states_no_number():
         assert format_figure(projects) == "several"
     with translation.override("zh-hans"):
         assert format_figure(projects) == "若干项"
+
+
+def test_every_counted_metric_has_its_chinese_measure_word():
+    """A new metric counted in plain numbers must say what it counts in Chinese (床位51张)."""
+    from departments.models import ResearchMetric, StaffMetric
+    from departments.pages.formatting import CHINESE_MEASURE_WORDS
+
+    # Measured in their own units (m², %, yuan, a rank), which say it already.
+    not_counted = {"floor_area", "laparoscopic_share", "funding", "funding_rank"}
+    metrics = {*StaffMetric.values, *ResearchMetric.values} - not_counted
+    assert metrics <= set(CHINESE_MEASURE_WORDS)
