@@ -9,7 +9,8 @@ import csv
 import io
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
@@ -19,6 +20,8 @@ from departments.models import FACT_KINDS, Department, Hospital, Source
 from departments.models.rules import translated_originals
 from departments.pages.cache import cache_public_page
 from departments.pages.formatting import format_figure
+from departments.pages.seo import absolute_url
+from departments.pages.views import the_hospital
 
 VERSION = "v1"
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -54,16 +57,22 @@ def fact_data(fact):
     data["source"] = {"name": fact.source_id, "phrase": fact.source_phrase} if fact.source_id else None
     del data["source_phrase"]
     if hasattr(fact, "qualifier"):
-        data["as_written"] = {}
-        for code in LANGUAGES:
-            with translation.override(code):
-                data["as_written"][code] = format_figure(fact)
+        data["as_written"] = as_written(fact)
     return data
+
+
+def as_written(figure):
+    """A figure as each language's pages write it: {"en": "more than 3,000", "zh-hans": "超过3,000例"}."""
+    written = {}
+    for code in LANGUAGES:
+        with translation.override(code):
+            written[code] = format_figure(figure)
+    return written
 
 
 def owner_data(owner, request):
     data = fields_of(owner)
-    data["page"] = {code: request.build_absolute_uri(page_url(owner, code)) for code in LANGUAGES}
+    data["page"] = {code: absolute_url(request, page_url(owner, code)) for code in LANGUAGES}
     return data
 
 
@@ -113,16 +122,14 @@ def json(data):
 @open_data
 def hospital(request):
     """The hospital, every fact about it, and the sources they rest on."""
-    owner = Hospital.objects.select_related("source").first()
-    if owner is None:
-        raise Http404("No hospital has been loaded.")
+    owner = the_hospital(Hospital.objects.select_related("source"))
     facts, names = facts_data(owner)
     return json(
         {
             "version": VERSION,
             "hospital": owner_data(owner, request),
             "facts": facts,
-            "departments": request.build_absolute_uri(reverse("api:departments")),
+            "departments": absolute_url(request, reverse("api:departments")),
             "sources": sources_data(names),
         }
     )
@@ -136,8 +143,8 @@ def departments(request):
             "slug": department.slug,
             "name": in_languages(department, "name"),
             "summary": in_languages(department, "summary"),
-            "data": request.build_absolute_uri(reverse("api:department", kwargs={"slug": department.slug})),
-            "page": {code: request.build_absolute_uri(page_url(department, code)) for code in LANGUAGES},
+            "data": absolute_url(request, reverse("api:department", kwargs={"slug": department.slug})),
+            "page": {code: absolute_url(request, page_url(department, code)) for code in LANGUAGES},
         }
         for department in Department.objects.order_by("position", "name")
     ]
@@ -147,9 +154,7 @@ def departments(request):
 @open_data
 def department(request, slug):
     """One department, every fact about it, and the sources they rest on."""
-    owner = Department.objects.select_related("source").filter(slug=slug).first()
-    if owner is None:
-        raise Http404("No such department.")
+    owner = get_object_or_404(Department.objects.select_related("source"), slug=slug)
     facts, names = facts_data(owner)
     return json(
         {
@@ -187,10 +192,7 @@ def figures_csv(request):
         facts = selectors.facts_of(owner)
         for kind in ("figures", "research"):
             for fact in facts[kind]:
-                written = {}
-                for code in LANGUAGES:
-                    with translation.override(code):
-                        written[code] = format_figure(fact)
+                written = as_written(fact)
                 writer.writerow(
                     [
                         owner.slug,
