@@ -10,19 +10,13 @@ import contextlib
 import contextvars
 import functools
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.text import normalize_newlines
 
-from departments.models import ContentRules, ContentVersion
-
-
-def content_models():
-    return [
-        model for model in apps.get_app_config("departments").get_models() if issubclass(model, ContentRules)
-    ]
+from departments.content.fixtures import ContentError, content_models, error_messages, key_label
+from departments.models import ContentVersion
 
 
 @functools.cache
@@ -50,8 +44,6 @@ def apply_the_rules(sender, instance, raw, **kwargs):
     (a script, the shell; the admin's forms have run the same checks already) runs Django's whole
     validation, constraints included, so it is refused with the same words an editor reads.
     """
-    from departments.content.fixtures import ContentError, error_messages, key_label
-
     relations = [f.name for f in sender._meta.concrete_fields if f.is_relation]
     try:
         if raw:

@@ -60,8 +60,9 @@ def python_rules_off():
     from django.db.models.signals import pre_save
 
     from departments.content import signals
+    from departments.content.fixtures import content_models
 
-    for model in signals.content_models():
+    for model in content_models():
         pre_save.disconnect(sender=model, dispatch_uid=f"rules-{model._meta.label_lower}")
     try:
         yield
