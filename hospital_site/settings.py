@@ -136,6 +136,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's backend, except that a serving site (wsgi.py sets DJANGO_DATABASE_MUST_EXIST)
     # never creates an empty database where its file has gone (hospital_site/sqlite/base.py).
     DATABASES["default"]["ENGINE"] = "hospital_site.sqlite"
+    # Transactions take the write lock when they begin, so that two writers at once (a failed
+    # login recorded while an editor saves) queue within the busy timeout. In SQLite's default
+    # deferred mode a transaction that read first and then writes is refused at once ("database
+    # is locked", a 500) while another one writes (tests/serving/test_sqlite_writers.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
     if env_bool("DJANGO_DATABASE_MUST_EXIST"):
         DATABASES["default"].setdefault("OPTIONS", {})["must_exist"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
