@@ -14,6 +14,8 @@ pytestmark = pytest.mark.django_db
 
 MAX_HTML_BYTES = 40_000
 MAX_CSS_BYTES = 20_000
+MAX_SCRIPT_BYTES = 2_048
+TEXT_SIZE_SCRIPT = b'<script src="/static/js/text-size.js">'
 
 
 def public_paths():
@@ -23,14 +25,20 @@ def public_paths():
 
 
 @pytest.mark.usefixtures("content")
-def test_every_public_page_is_at_most_40_kb_and_needs_no_javascript(client):
+def test_every_public_page_is_at_most_40_kb_and_runs_no_script_but_the_optional_one(client):
     for path in public_paths():
         response = client.get(path)
         assert response.status_code == 200, path
         assert len(response.content) <= MAX_HTML_BYTES, (path, len(response.content))
         scripts = re.findall(rb"<script\b[^>]*>", response.content)
-        # Structured data for search engines is the only script, and it is data, not code.
-        assert all(b'type="application/ld+json"' in tag for tag in scripts), (path, scripts)
+        # Structured data for search engines is data, not code; the one script is the optional
+        # text-size control's, hidden without it (tests/pages/test_reading_browser.py).
+        code = [tag for tag in scripts if b'type="application/ld+json"' not in tag]
+        assert code == [TEXT_SIZE_SCRIPT], (path, scripts)
+
+
+def test_the_one_script_is_under_2_kb():
+    assert (settings.BASE_DIR / "static" / "js" / "text-size.js").stat().st_size < MAX_SCRIPT_BYTES
 
 
 def test_the_stylesheet_is_at_most_20_kb():
