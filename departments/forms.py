@@ -12,6 +12,7 @@ from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
 from departments.content import photos
+from departments.models.facts import SLUG_TAKEN
 
 
 class PhotoField(forms.FileField):
@@ -76,11 +77,11 @@ class FactInlineFormSet(forms.BaseInlineFormSet):
         super().clean()
         seen = set()
         for form in self.forms:
-            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
                 continue
             slug = form.cleaned_data.get("slug")
             if not slug:
                 continue
             if slug in seen:
-                form.add_error("slug", _("Another row here already uses this slug; choose another."))
+                form.add_error("slug", SLUG_TAKEN)
             seen.add(slug)

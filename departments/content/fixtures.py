@@ -23,6 +23,8 @@ from modeltranslation import settings as translation_settings
 from modeltranslation.utils import build_localized_fieldname
 
 from departments.models import Department, Fact, Hospital, Source
+from departments.models.facts import ONE_OWNER
+from departments.models.owners import ONE_HOSPITAL
 from departments.models.rules import translated_originals
 
 MOST_PROBLEMS_SHOWN = 100
@@ -288,17 +290,14 @@ class FixtureSet:
                     self.problem(record, f"{name}: missing, and it has no usable default ({message})")
 
     def check_one_hospital(self, existing):
-        """The site describes one hospital: fixtures may change it, not add a second."""
+        """The rule of one hospital among these files' own records, when the database has none yet
+        (Hospital.clean() compares each record with the database, in check_values)."""
+        if existing:
+            return
         given = [record for record in self.records if record.model is Hospital and record.key]
-        slugs = existing | {record.key[0] for record in given}
-        if len(slugs) > 1:
-            for record in given:
-                if record.key[0] not in existing or len(existing) > 1:
-                    self.problem(
-                        record,
-                        "the site describes one hospital, and this would be another "
-                        f"(hospitals: {', '.join(sorted(slugs))}); change the existing one instead",
-                    )
+        for record in given:
+            if record.key != given[0].key:
+                self.problem(record, str(ONE_HOSPITAL))
 
     def check_references(self, record, existing, position):
         owners = []
@@ -339,11 +338,8 @@ class FixtureSet:
                     f"defined later ({defined}); load that file first",
                 )
         if issubclass(record.model, Fact) and len(owners) != 1:
-            self.problem(
-                record,
-                "belongs to exactly one owner: give either a hospital or a department, "
-                f"not {'both' if owners else 'neither'}",
-            )
+            # The rulebook's words (the owners are references here, so the rule is checked here).
+            self.problem(record, str(ONE_OWNER))
 
     def referenced(self):
         """Owners that fixture records belong to: (model, natural key) pairs."""

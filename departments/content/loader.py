@@ -19,7 +19,7 @@ from django.core import serializers
 from django.db import DatabaseError, connections, transaction
 
 from departments.content import fixtures as checks
-from departments.content.signals import one_version_bump
+from departments.content.signals import checked_load, one_version_bump
 from departments.models import Source
 
 NOTHING_LOADED = "Nothing was loaded; the database is unchanged."
@@ -94,7 +94,7 @@ def load(fixtures, using):
     records = [record for record in fixtures.records if record.key is not None]
     records.sort(key=lambda record: record.model is not Source)
     statistics_after = FIRST_STATISTICS_AFTER
-    with transaction.atomic(using=using), one_version_bump():
+    with transaction.atomic(using=using), one_version_bump(), checked_load():
         objects = serializers.deserialize(
             "python",
             [record.data for record in records],

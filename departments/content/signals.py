@@ -39,16 +39,19 @@ def store_line_feeds(sender, instance, **kwargs):
 def apply_the_rules(sender, instance, raw, **kwargs):
     """Refuse a row that breaks a rule, with the rule's message.
 
-    A raw save (loaddata, a deserializer) is checked field by field and by clean(); the database
-    holds the constraints, and the loader names a refused one by its message. Any other save
-    (a script, the shell; the admin's forms have run the same checks already) runs Django's whole
-    validation, constraints included, so it is refused with the same words an editor reads.
+    A raw save (loaddata, a deserializer) is checked field by field, by clean() and, unless our
+    loader checked the whole load first (`checked_load()`), by the constraints on its own values:
+    so Django's own loaddata, should it ever run instead of ours, refuses a row with the rule's
+    words too. Any other save (a script, the shell; the admin's forms have run the same checks
+    already) runs Django's whole validation, so it is refused with the words an editor reads.
     """
     relations = [f.name for f in sender._meta.concrete_fields if f.is_relation]
     try:
         if raw:
             instance.clean_fields(exclude=relations)
             instance.clean()
+            if not load_checked.get():
+                instance.validate_constraints(exclude=relations)
         else:
             instance.full_clean(validate_unique=False)
     except ValidationError as error:
@@ -56,6 +59,20 @@ def apply_the_rules(sender, instance, raw, **kwargs):
             raise
         label = f"{sender._meta.label_lower} {key_label(instance.natural_key())!r}"
         raise ContentError(label, error_messages(error)) from None
+
+
+# Inside checked_load(): every record was checked against the rulebook, constraints included,
+# before the first was saved (content/fixtures.py), so the raw saves need not ask again.
+load_checked = contextvars.ContextVar("load_checked", default=False)
+
+
+@contextlib.contextmanager
+def checked_load():
+    token = load_checked.set(True)
+    try:
+        yield
+    finally:
+        load_checked.reset(token)
 
 
 # Inside one_version_bump(): the databases written to, whose version is bumped once at the end.

@@ -22,12 +22,13 @@ from departments.models.choices import (
     Unit,
     choice_label,
 )
-from departments.models.owners import YEAR_MESSAGE, Department, Hospital
+from departments.models.owners import Department, Hospital
 from departments.models.rules import (
     CHOICE,
     MONTH,
     NOT_NEGATIVE,
     REQUIRED,
+    YEAR_MESSAGE,
     ContentRules,
     FieldRule,
     Rule,
@@ -39,6 +40,7 @@ from departments.models.rules import (
 from departments.models.sources import source_field
 
 SLUG_TAKEN = _("Another entry of the same owner already has this slug; choose another.")
+ONE_OWNER = _("Choose the hospital or one department this belongs to, not both.")
 AT_LEAST_ONE = _("Enter 1 or more, or leave it empty.")
 
 
@@ -75,7 +77,7 @@ class Fact(ContentRules):
                 condition=Q(hospital__isnull=True, department__isnull=False)
                 | Q(hospital__isnull=False, department__isnull=True),
                 name="%(class)s_has_one_owner",
-                message=_("Choose the hospital or one department this belongs to, not both."),
+                message=ONE_OWNER,
             ),
             models.UniqueConstraint(
                 fields=["hospital", "slug"],

@@ -6,6 +6,7 @@ source text they rest on (sources.py).
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,6 +16,7 @@ from departments.models.choices import COMPARED_METRICS
 from departments.models.rules import (
     MONTH,
     REQUIRED,
+    YEAR_MESSAGE,
     ContentRules,
     FieldRule,
     Rule,
@@ -25,8 +27,9 @@ from departments.models.rules import (
 )
 from departments.models.sources import source_field
 
-# The database holds a fixed ceiling; the exact rule (not after this year) is the field's validator.
-YEAR_MESSAGE = _("Enter a year from 1800 to this year.")
+ONE_HOSPITAL = _(
+    "The site describes one hospital, and this would be another: change the existing one instead."
+)
 
 
 class SlugManager(models.Manager):
@@ -108,6 +111,15 @@ class Hospital(ContentRules):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """One hospital: editors and fixtures change it; nobody adds a second."""
+        super().clean()
+        hospitals = Hospital.objects.using(self._state.db)
+        # A row not saved yet (a fixture record being checked) is the existing one by its slug.
+        others = hospitals.exclude(pk=self.pk) if self.pk else hospitals.exclude(slug=self.slug)
+        if others.exists():
+            raise ValidationError(ONE_HOSPITAL, code="one_hospital")
 
     def get_absolute_url(self):
         return reverse("departments:overview")

@@ -20,6 +20,7 @@ from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 EARLIEST_YEAR = 1800
@@ -27,6 +28,8 @@ EARLIEST_YEAR = 1800
 # it holds this fixed ceiling and YearValidator the exact one.
 LATEST_YEAR_IN_DATABASE = 2100
 
+# The message of the database's fixed ceiling; the exact rule (not after this year) is YearValidator.
+YEAR_MESSAGE = format_lazy(_("Enter a year from {earliest} to this year."), earliest=EARLIEST_YEAR)
 NOT_NEGATIVE = _("Enter zero or a positive number.")
 MONTH = _("Enter a month from 1 to 12, or leave it empty.")
 REQUIRED = _("This field is required.")

@@ -324,7 +324,11 @@ def post_department(client, department, changes, inline_changes=None):
         ({}, [(models.StaffStats, 0, {"value": "-5"})], "Enter zero or a positive number."),
         ({}, [(models.StaffStats, 0, {"unit": "percent", "value": "150"})], "cannot be more than 100"),
         ({}, [(models.StaffStats, 0, {"value": "99999999999999999999999"})], "less than or equal to"),
-        ({}, [(models.StaffStats, 1, {"slug": "{slug_of_row_0}"})], "already uses this slug"),
+        (
+            {},
+            [(models.StaffStats, 1, {"slug": "{slug_of_row_0}"})],
+            "Another entry of the same owner already has this slug; choose another.",
+        ),
         ({}, [(models.StaffStats, 0, {"source": "hospital.txt", "source_phrase": ""})], "Quote the words"),
         ({}, [(models.Accreditation, 0, {"count": "0"})], "Enter 1 or more"),
         ({}, [(models.Accreditation, 0, {"year": "1650"})], "Enter a year from 1800"),

@@ -188,7 +188,7 @@ BROKEN = {
     "two owners": (
         changed("staffstats", "professors", hospital=["first-hospital-jilin-university"]),
         PROFESSORS,
-        ["exactly one owner", "not both"],
+        ["Choose the hospital or one department this belongs to, not both."],
     ),
     "reference to a later record": (
         fact_before_its_new_department,
@@ -273,7 +273,7 @@ BROKEN = {
     "a second hospital": (
         lambda records: [*records, another_hospital()],
         LAST,
-        ["the site describes one hospital, and this would be another"],
+        ["The site describes one hospital, and this would be another: change the existing one instead."],
     ),
 }
 
@@ -456,6 +456,17 @@ def test_a_raw_save_that_skips_our_loaddata_is_still_refused(content, tmp_path):
     path = write(tmp_path, changed("staffstats", "professors", slug="p" * 60)(spine_records()))
     with pytest.raises(Exception, match="slug: Ensure this value has at most 50 characters"):
         call_command(TranslationLoadDataCommand(), path, verbosity=0)
+    assert database_dump() == before
+
+
+@pytest.mark.parametrize("command", [DjangoLoadDataCommand, TranslationLoadDataCommand])
+def test_a_rule_across_fields_is_refused_in_its_own_words_by_any_loaddata(content, tmp_path, command):
+    """The rulebook's constraints too: Django's (or modeltranslation's) loaddata, were it to run
+    instead of ours, refuses a percentage over 100 with the rule's message, not the database's."""
+    path = write(tmp_path, changed("staffstats", "professors", unit="percent", value=150)(spine_records()))
+    before = database_dump()
+    with pytest.raises(Exception, match="value: A percentage cannot be more than 100."):
+        call_command(command(), path, verbosity=0)
     assert database_dump() == before
 
 

@@ -141,3 +141,84 @@ def test_a_save_from_the_shell_refuses_it(_case, model, values, field, message):
 
     assert message in error.value.message_dict[field]
     assert database_dump() == before
+
+
+# Rules about a row among others: the same words from the fixture check and from a shell save.
+# (The admin sets a fact's owner itself and offers no second hospital; its own check of the slug
+# rule is in tests/admin/test_admin.py, and of photos in tests/content/test_images.py.)
+ONE_OWNER = "Choose the hospital or one department this belongs to, not both."
+SLUG_TAKEN = "Another entry of the same owner already has this slug; choose another."
+ONE_HOSPITAL = "The site describes one hospital, and this would be another: change the existing one instead."
+ALT_TEXT = "Describe the photo in English for people who cannot see it: a photo needs this text."
+HOSPITAL = "first-hospital-jilin-university"
+
+
+def loaddata_problems(tmp_path, change):
+    """What loaddata says of the spine surgery fixture changed by `change` (and that it wrote nothing)."""
+    records = json.loads(SPINE.read_text())
+    change(records)
+    path = tmp_path / SPINE.name
+    path.write_text(json.dumps(records, ensure_ascii=False))
+    before = database_dump()
+    with pytest.raises(CommandError) as error:
+        call_command("loaddata", path, verbosity=0)
+    assert database_dump() == before
+    return str(error.value)
+
+
+def first(records, model):
+    return next(record for record in records if record["model"] == f"departments.{model}")
+
+
+def test_a_fact_with_two_owners_is_refused_in_the_same_words(tmp_path):
+    problems = loaddata_problems(
+        tmp_path, lambda records: first(records, "staffstats")["fields"].update(hospital=[HOSPITAL])
+    )
+    assert f"): {ONE_OWNER}" in problems
+
+    row = spine_row(StaffStats)
+    row.hospital = Department.objects.get(slug="spine-surgery").hospital
+    with pytest.raises(ValidationError) as error:
+        row.save()
+    assert ONE_OWNER in error.value.messages
+
+
+def test_a_slug_taken_by_another_fact_of_the_same_owner_is_refused_from_the_shell():
+    first_row, second_row = StaffStats.objects.filter(department__slug="spine-surgery")[:2]
+    second_row.slug = first_row.slug
+    with pytest.raises(ValidationError) as error:
+        second_row.save()
+    assert SLUG_TAKEN in error.value.messages
+
+
+def test_a_second_hospital_is_refused_in_the_same_words(tmp_path):
+    def add_hospital(records):
+        hospital = json.loads(FIXTURES[0].read_text())[0]
+        assert hospital["model"] == "departments.hospital"
+        hospital["fields"]["slug"] = "another-hospital"
+        records.insert(0, hospital)
+
+    assert f"): {ONE_HOSPITAL}" in loaddata_problems(tmp_path, add_hospital)
+
+    hospital = Department.objects.get(slug="spine-surgery").hospital
+    hospital.pk, hospital.slug = None, "another-hospital"
+    with pytest.raises(ValidationError) as error:
+        hospital.save()
+    assert ONE_HOSPITAL in error.value.messages
+    # The one hospital itself can still be changed, its slug included.
+    hospital = Department.objects.get(slug="spine-surgery").hospital
+    hospital.slug = "jilin-first-hospital"
+    hospital.save()
+
+
+def test_a_photo_without_alt_text_is_refused_in_the_same_words(tmp_path):
+    def photo_without_words(records):
+        first(records, "department")["fields"].update(photo="photos/departments/spine.jpg", photo_alt_en="")
+
+    assert f"): photo_alt_en: {ALT_TEXT}" in loaddata_problems(tmp_path, photo_without_words)
+
+    department = Department.objects.get(slug="spine-surgery")
+    department.photo, department.photo_alt_en = "photos/departments/spine.jpg", ""
+    with pytest.raises(ValidationError) as error:
+        department.save()
+    assert ALT_TEXT in error.value.message_dict["photo_alt_en"]

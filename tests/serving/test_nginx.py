@@ -267,6 +267,8 @@ def test_a_slow_client_does_not_block_a_normal_request(deployed):
             )
             connection.sendall(partial)
             slow.append(connection)
+        # Nothing outside nginx tells when it has read what the slow clients sent; half a second
+        # is ample on loopback, and too short a wait would only make the test pass more easily.
         time.sleep(0.5)
         started = time.monotonic()
         response = get(deployed, "/en/departments/", timeout=5)
