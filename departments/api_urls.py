@@ -1,6 +1,6 @@
 from django.urls import path
 
-from departments.pages import api
+from departments.pages import api, api_docs
 
 app_name = "api"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("departments/", api.departments, name="departments"),
     path("departments/<slug:slug>/", api.department, name="department"),
     path("figures.csv", api.figures_csv, name="figures-csv"),
+    path("openapi.json", api_docs.openapi, name="openapi"),
 ]

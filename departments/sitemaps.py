@@ -24,7 +24,8 @@ class TranslatedSitemap(Sitemap):
 
 
 class PageSitemap(TranslatedSitemap):
-    """The pages that are not a record's own: the overview, the directory, the accessibility statement."""
+    """The pages that are not a record's own: the overview, the directory, the A–Z, the
+    accessibility statement and the open data's description."""
 
     def items(self):
         return [
@@ -32,6 +33,7 @@ class PageSitemap(TranslatedSitemap):
             "departments:directory",
             "departments:conditions",
             "departments:accessibility",
+            "departments:open-data",
         ]
 
     def location(self, item):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from departments.pages import views
+from departments.pages import api_docs, views
 
 app_name = "departments"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("sources/<slug:name>/", views.source, name="source"),
     path("search/", views.search, name="search"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("open-data/", api_docs.documentation, name="open-data"),
 ]

@@ -11,7 +11,7 @@ DEPARTMENT_SLUGS = [
 CONTENT_PAGES = ["", "departments/", *(f"departments/{slug}/" for slug in DEPARTMENT_SLUGS)]
 # A page per source text: the hospital's own words (English in both languages, by design).
 SOURCE_PAGES = [f"sources/{name}/" for name in ["hospital", *DEPARTMENT_SLUGS]]
-PUBLIC_PAGES = [*CONTENT_PAGES, "conditions/", "accessibility/"]
+PUBLIC_PAGES = [*CONTENT_PAGES, "conditions/", "accessibility/", "open-data/"]
 # Every public page; the search page with results (and marked matches) in the page's language.
 SEARCHES = {"en": "search/?q=surgery", "zh-hans": "search/?q=外科"}
 
