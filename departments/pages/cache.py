@@ -7,6 +7,16 @@ default, Redis when REDIS_URL is set) and in each worker's memory, keyed by the 
 rendered them (code_version) and the content version, so a warm request costs one small query.
 When the database is down, the last rendered page is served with a notice; when the shared
 cache is down, pages are rendered without it.
+
+Search results are cached too, in each worker only, per language, normalised query and content
+version, in a least-recently-used cache of bounded size (SearchCache): a popular query costs one
+lookup, and endless distinct queries cost a bounded amount of memory.
+
+Who may keep a page, and for how long (Cache-Control): browsers revalidate on every visit
+(max-age=0, answered 304 while the ETag holds); shared caches (a CDN) for a second (s-maxage=1),
+then revalidate; our own nginx until the end of the current second (X-Accel-Expires: nginx counts
+whole seconds, so "1" would let it keep a page for up to two). Either way a publish is seen on
+the next request after that second.
 """
 
 import functools
@@ -14,6 +24,8 @@ import gzip
 import hashlib
 import logging
 import threading
+import time
+from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
@@ -22,6 +34,7 @@ from django.core.cache.backends.db import DatabaseCache
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
@@ -30,11 +43,19 @@ from django.views.decorators.http import require_safe
 from departments import selectors
 from departments.models import ContentVersion
 from departments.pages import outages, seo
+from departments.pages import search as site_search
 
 logger = logging.getLogger(__name__)
 
-MAX_AGE = 60  # seconds a browser or proxy may reuse a page before asking again
+# Browsers revalidate every visit (a 304 while nothing changed); shared caches keep a page a
+# second; when the origin fails, a shared cache may serve what it has for a day.
+PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=1, stale-if-error=86400"
+# Search results: browsers and shared caches alike must ask each time (the ETag still saves the body).
+SEARCH_CACHE_CONTROL = "no-cache"
 LOCAL_PAGES_PER_WORKER = 500
+# Each worker's search cache: at most this many bytes of pages (plain and gzipped), oldest used
+# dropped first. A results page is 10 to 40 KB, so this holds some hundreds of queries.
+SEARCH_CACHE_BYTES = 8 * 1024 * 1024
 CACHED_HEADERS = (
     "Content-Type",
     "Content-Language",
@@ -77,7 +98,7 @@ class CachedPage:
         self.etag_gzip = f'"{version}-{digest}-gz"'
         self.last_modified = http_date(changed_at.timestamp()) if changed_at else None
 
-    def response_for(self, request):
+    def response_for(self, request, cache_control=PUBLIC_CACHE_CONTROL):
         gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
         etag = self.etag_gzip if gzipped else self.etag
         if_none_match = request.headers.get("If-None-Match", "")
@@ -93,9 +114,16 @@ class CachedPage:
         response["ETag"] = etag
         if self.last_modified:
             response["Last-Modified"] = self.last_modified
-        response["Cache-Control"] = f"public, max-age={MAX_AGE}"
+        response["Cache-Control"] = cache_control
+        if cache_control == PUBLIC_CACHE_CONTROL:
+            # Our nginx (deploy/nginx/hospital.conf) keeps it until this second ends, then revalidates.
+            response["X-Accel-Expires"] = f"@{int(time.time())}"
         patch_vary_headers(response, ["Accept-Encoding"])
         return response
+
+    @property
+    def size(self):
+        return len(self.body) + len(self.gzipped)
 
     def stale_response(self, request):
         """The page as last rendered, for when the database cannot say whether it is current:
@@ -184,10 +212,44 @@ class PublicPageCacheMiddleware:
         # This worker's pages by URL, each the last rendered, whatever its content version.
         self.local = {}
         self.lock = threading.Lock()
+        self.searches = SearchCache(SEARCH_CACHE_BYTES)
+
+    @functools.cached_property
+    def search_paths(self):
+        """The search page's path in each language."""
+        paths = set()
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                paths.add(reverse("departments:search"))
+        return paths
+
+    def search_page(self, request):
+        """Search results, rendered once per language, normalised query and content version."""
+        try:
+            state = self.content_state()
+        except DatabaseError:
+            return self.get_response(request)  # the view's own answer to an outage
+        # The page shows the query as parse() cleaned it, and nothing else of the query string.
+        query = site_search.parse(request.GET.get("q", ""))
+        key = (self.url_key(request), query.text, state)
+        page = self.searches.get(key)
+        if page is None:
+            response = self.get_response(request)
+            if response.status_code != 200 or response.cookies or response.streaming:
+                return response
+            # No Last-Modified (it would cost a query): the ETag is what revalidates.
+            page = CachedPage(response, state, None)
+            self.searches.put(key, page)
+        return page.response_for(request, cache_control=SEARCH_CACHE_CONTROL)
 
     def __call__(self, request):
-        # A query string would make the key space unbounded; no public page takes one but search.
-        if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        # A query string would make the key space unbounded; no public page takes one but search,
+        # whose cache is bounded.
+        if request.META.get("QUERY_STRING"):
+            if request.path_info in self.search_paths:
+                return self.search_page(request)
             return self.get_response(request)
         url = self.url_key(request)
         try:
@@ -259,3 +321,36 @@ class PublicPageCacheMiddleware:
             if url not in self.local and len(self.local) >= LOCAL_PAGES_PER_WORKER:
                 del self.local[next(iter(self.local))]  # the oldest
             self.local[url] = page
+
+
+class SearchCache:
+    """A worker's search results by key, least recently used dropped first: never more than
+    max_bytes of pages, whatever the number of distinct queries."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.pages = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, key, page):
+        if page.size > self.max_bytes:
+            return
+        with self.lock:
+            if (old := self.pages.pop(key, None)) is not None:
+                self.bytes -= old.size
+            self.pages[key] = page
+            self.bytes += page.size
+            while self.bytes > self.max_bytes:
+                _key, dropped = self.pages.popitem(last=False)
+                self.bytes -= dropped.size
+
+    def __len__(self):
+        return len(self.pages)
