@@ -8,10 +8,8 @@ since .ci/run must install it (`apt-get install -y nginx`).
 import json
 import os
 import re
-import shutil
 import socket
 import ssl
-import subprocess
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -21,59 +19,14 @@ from PIL import Image
 
 from departments.content.photos import MAX_UPLOAD_BYTES
 from tests.support.headers import HSTS
-from tests.support.serving import ROOT, Gunicorn, free_port, production_site, request
+from tests.support.serving import NGINX, SITE_CONFIG, Gunicorn, Nginx, production_site, request, wait_for
 
-NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
-SITE_CONFIG = ROOT / "deploy" / "nginx" / "hospital.conf"
 RENDITION = "photos/departments/renditions/spine-1a2b3c4d5e-480.webp"
 
 if NGINX is None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail("CI=true and nginx is not installed: .ci/run must `apt-get install -y nginx`")
     pytest.skip("nginx is not installed here (apt-get install nginx): deployment tests not run")
-
-
-def site_config(tmp, http_port, https_port, media_parent):
-    """deploy/nginx/hospital.conf with its `# TEST:` lines pointed at this test's files and ports."""
-    replacements = {
-        "socket": f"    server unix:{tmp / 'gunicorn.sock'} fail_timeout=0;",
-        "http": f"    listen 127.0.0.1:{http_port};",
-        "https": f"    listen 127.0.0.1:{https_port} ssl http2;",
-        "drop": None,  # the IPv6 listeners
-        "name": "    server_name localhost;",
-        "cert": f"    ssl_certificate {tmp / 'cert.pem'};",
-        "key": f"    ssl_certificate_key {tmp / 'key.pem'};",
-        "media": f"        root {media_parent};",
-    }
-    used, lines = set(), []
-    for line in SITE_CONFIG.read_text().splitlines():
-        tag = re.search(r"# TEST: (\w+)$", line)
-        if tag:
-            used.add(tag[1])
-            line = replacements[tag[1]]
-        if line is not None:
-            lines.append(line)
-    # The test and the recipe must not drift apart.
-    assert used == set(replacements)
-    return "\n".join(lines) + "\n"
-
-
-def main_config(tmp):
-    """What Debian's /etc/nginx/nginx.conf provides, reduced to this test's own directories."""
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    temp_paths = "".join(
-        f"    {kind}_temp_path {tmp / kind};\n"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    return (
-        f"{user}daemon off;\nworker_processes 1;\npid {tmp / 'nginx.pid'};\nerror_log {tmp / 'error.log'};\n"
-        "events { worker_connections 256; }\n"
-        "http {\n"
-        "    include /etc/nginx/mime.types;\n    default_type application/octet-stream;\n"
-        f"    access_log {tmp / 'access.log'};\n{temp_paths}"
-        f"    include {tmp / 'hospital.conf'};\n"
-        "}\n"
-    )
 
 
 @pytest.fixture(scope="module")
@@ -87,41 +40,18 @@ def deployed(tmp_path_factory):
         "<script>alert(1)</script>"
     )
     (media_root / "photos" / "departments" / "drawing.svg").write_text("<svg onload='alert(1)'></svg>")
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        + ["-keyout", tmp / "key.pem", "-out", tmp / "cert.pem", "-days", "2", "-subj", "/CN=localhost"],
-        check=True,
-        capture_output=True,
-    )
-    http_port, https_port = free_port(), free_port()
-    (tmp / "hospital.conf").write_text(site_config(tmp, http_port, https_port, media_root.parent))
-    (tmp / "nginx.conf").write_text(main_config(tmp))
-    command = [NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-e", str(tmp / "error.log")]
-    checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
-    assert checked.returncode == 0, checked.stderr
-
+    socket_path = tmp / "gunicorn.sock"
     # One worker: if any slow client could hold it, the slow-client test would see it blocked.
-    with Gunicorn(env, f"unix:{tmp / 'gunicorn.sock'}", workers=1) as gunicorn:
-        nginx = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            deadline = time.monotonic() + 15
-            while not port_open(https_port):
-                assert nginx.poll() is None and time.monotonic() < deadline, (tmp / "error.log").read_text()
-                time.sleep(0.1)
-            yield {
-                "https": f"127.0.0.1:{https_port}",
-                "http": f"127.0.0.1:{http_port}",
-                "static_root": Path(env["DJANGO_STATIC_ROOT"]),
-                "gunicorn": gunicorn,
-            }
-        finally:
-            nginx.terminate()
-            nginx.wait(timeout=15)
-
-
-def port_open(port):
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
+    with (
+        Gunicorn(env, f"unix:{socket_path}", workers=1) as gunicorn,
+        Nginx(tmp, [f"unix:{socket_path}"], media_root.parent) as nginx,
+    ):
+        yield {
+            "https": nginx.https,
+            "http": nginx.http,
+            "static_root": Path(env["DJANGO_STATIC_ROOT"]),
+            "gunicorn": gunicorn,
+        }
 
 
 def get(deployed, path, **kwargs):
@@ -271,9 +201,80 @@ def test_a_slow_client_does_not_block_a_normal_request(deployed):
         # is ample on loopback, and too short a wait would only make the test pass more easily.
         time.sleep(0.5)
         started = time.monotonic()
-        response = get(deployed, "/en/departments/", timeout=5)
+        # A path nginx never answers from its cache: the worker itself must answer.
+        response = get(deployed, "/en/search/?q=spine", timeout=5)
+        assert response.headers["X-Cache"] in (None, "BYPASS")
         assert response.status == 200
         assert time.monotonic() - started < 5
     finally:
         for connection in slow:
             connection.close()
+
+
+# --- nginx's cache of public pages ----------------------------------------------------------
+
+
+def cached_twice(deployed, path, **kwargs):
+    """The X-Cache of the second of two requests in a row (nginx keeps a page until its second ends,
+    so they are made at the start of a second)."""
+    now = time.time()
+    time.sleep(1 - (now - int(now)))
+    first = get(deployed, path, **kwargs)
+    second = get(deployed, path, **kwargs)
+    return first, second
+
+
+@pytest.mark.parametrize("path", ["/en/departments/spine-surgery/", "/zh-hans/", "/api/v1/departments/"])
+def test_public_pages_are_answered_by_nginx_itself(deployed, path):
+    first, second = cached_twice(deployed, path)
+    assert first.status == second.status == 200
+    assert second.headers["X-Cache"] == "HIT"
+    assert second.body == first.body
+    # Browsers revalidate every visit; shared caches keep it a second; nginx's own header stays home.
+    assert second.headers["Cache-Control"] == "public, max-age=0, s-maxage=1, stale-if-error=86400"
+    assert "X-Accel-Expires" not in second.headers
+    assert second.headers["Vary"] == "Accept-Encoding"
+
+
+def test_each_encoding_is_its_own_entry(deployed):
+    plain, gzipped = (
+        cached_twice(deployed, "/en/departments/", headers={"Accept-Encoding": encoding})[1]
+        for encoding in ("identity", "gzip")
+    )
+    assert plain.headers["X-Cache"] == gzipped.headers["X-Cache"] == "HIT"
+    assert "Content-Encoding" not in plain.headers
+    assert gzipped.headers["Content-Encoding"] == "gzip"
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/en/admin/login/", {}),
+        ("/en/search/?q=spine", {}),
+        ("/en/departments/spine-surgery/?utm=x", {}),
+        ("/en/departments/spine-surgery/", {"Cookie": "__Host-sessionid=abc"}),
+        ("/en/departments/spine-surgery/", {"Cookie": "theme=dark; sessionid=abc"}),
+        ("/healthz", {}),
+    ],
+)
+def test_never_from_the_cache(deployed, path, headers):
+    """The admin, search, query strings, a signed-in editor, the health check: the app answers."""
+    _first, second = cached_twice(deployed, path, headers=headers)
+    assert second.headers["X-Cache"] in (None, "MISS", "BYPASS"), path
+
+
+def test_a_post_is_never_answered_from_the_cache(deployed):
+    get(deployed, "/en/departments/spine-surgery/")
+    response = get(deployed, "/en/departments/spine-surgery/", method="POST", body=b"x=1")
+    # The app's answer (CSRF's 403, before the view's 405), not the cached page.
+    assert response.status == 403 and "Spine Surgery" not in response.text
+    assert response.headers["X-Cache"] in (None, "MISS", "BYPASS")
+
+
+def test_after_its_second_nginx_revalidates_with_the_etag(deployed):
+    first, _ = cached_twice(deployed, "/en/conditions/")
+    assert wait_for(lambda: get(deployed, "/en/conditions/").headers["X-Cache"] == "REVALIDATED", 3)
+    again = get(deployed, "/en/conditions/")
+    assert again.body == first.body and again.headers["ETag"] == first.headers["ETag"]
+    # The app answered that revalidation with a 304, no page.
+    assert '"GET /en/conditions/ HTTP/1.1" 304' in deployed["gunicorn"].output()

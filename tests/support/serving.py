@@ -5,17 +5,22 @@ Plain functions, not fixtures: the prepared site is made once per test process a
 """
 
 import atexit
+import collections
+import contextlib
 import functools
 import http.client
 import os
+import re
 import secrets
 import shutil
 import signal
 import socket
 import ssl
+import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,3 +243,283 @@ def request(bind, path, method="GET", headers=None, body=None, tls=False, timeou
         return Response(response.status, response.headers, response.read())
     finally:
         connection.close()
+
+
+# --- Several hosts: code copies, nginx in front, Redis, a database link that can be cut ---------
+
+NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
+REDIS_SERVER = shutil.which("redis-server")
+SITE_CONFIG = ROOT / "deploy" / "nginx" / "hospital.conf"
+
+
+def copy_of_site_code():
+    """The code as deployed, in a folder of its own: one app host's working copy, which a test
+    may change as a deploy changes it. Removed at exit."""
+    copy = temporary_directory("hospital-code-")
+    for folder in ("departments", "hospital_site", "templates", "locale", "static", "fixtures"):
+        shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("manage.py", "gunicorn.conf.py", "requirements.txt"):
+        shutil.copy(ROOT / name, copy / name)
+    return copy
+
+
+def port_open(port, host="127.0.0.1"):
+    try:
+        socket.create_connection((host, port), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+def nginx_site_config(tmp, upstreams, http_port, https_port, media_parent):
+    """deploy/nginx/hospital.conf with its `# TEST:` lines pointed at this run's files and ports,
+    and its upstream at these gunicorn binds ("host:port" or "unix:/path")."""
+    servers = "\n".join(f"    server {bind} max_fails=1 fail_timeout=5s;" for bind in upstreams)
+    replacements = {
+        "socket": servers,
+        "cache": f"proxy_cache_path {tmp / 'cache'} levels=1:2 keys_zone=hospital_pages:10m "
+        "max_size=256m inactive=1d use_temp_path=off;",
+        "http": f"    listen 127.0.0.1:{http_port};",
+        "https": f"    listen 127.0.0.1:{https_port} ssl http2;",
+        "drop": None,  # the IPv6 listeners
+        "name": "    server_name localhost;",
+        "cert": f"    ssl_certificate {tmp / 'cert.pem'};",
+        "key": f"    ssl_certificate_key {tmp / 'key.pem'};",
+        "media": f"        root {media_parent};",
+    }
+    used, lines = set(), []
+    for line in SITE_CONFIG.read_text().splitlines():
+        tag = re.search(r"# TEST: (\w+)$", line)
+        if tag:
+            used.add(tag[1])
+            line = replacements[tag[1]]
+        if line is not None:
+            lines.append(line)
+    # The tests and the recipe must not drift apart.
+    assert used == set(replacements), used
+    return "\n".join(lines) + "\n"
+
+
+def nginx_main_config(tmp, workers=1, access_log=True, extra=""):
+    """What Debian's /etc/nginx/nginx.conf provides, reduced to this run's own directories."""
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    temp_paths = "".join(
+        f"    {kind}_temp_path {tmp / kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    log = f"access_log {tmp / 'access.log'};" if access_log else "access_log off;"
+    return (
+        f"{user}daemon off;\nworker_processes {workers};\npid {tmp / 'nginx.pid'};\n"
+        f"error_log {tmp / 'error.log'};\n"
+        "events { worker_connections 1024; }\n"
+        "http {\n"
+        "    include /etc/nginx/mime.types;\n    default_type application/octet-stream;\n"
+        f"    {log}\n{temp_paths}{extra}"
+        f"    include {tmp / 'hospital.conf'};\n"
+        "}\n"
+    )
+
+
+class Nginx:
+    """Debian's nginx running deploy/nginx/hospital.conf in front of these upstreams, on loopback,
+    TLS with a self-signed certificate; stopped on exit."""
+
+    def __init__(self, tmp, upstreams, media_parent, workers=1, access_log=True, extra=""):
+        self.tmp = Path(tmp)
+        self.http_port, self.https_port = free_port(), free_port()
+        self.https = f"127.0.0.1:{self.https_port}"
+        self.http = f"127.0.0.1:{self.http_port}"
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+            + ["-keyout", self.tmp / "key.pem", "-out", self.tmp / "cert.pem", "-days", "2"]
+            + ["-subj", "/CN=localhost"],
+            check=True,
+            capture_output=True,
+        )
+        site = nginx_site_config(self.tmp, upstreams, self.http_port, self.https_port, media_parent)
+        (self.tmp / "hospital.conf").write_text(site)
+        (self.tmp / "nginx.conf").write_text(nginx_main_config(self.tmp, workers, access_log, extra))
+        self.command = [NGINX, "-p", str(self.tmp), "-c", str(self.tmp / "nginx.conf")]
+        self.command += ["-e", str(self.tmp / "error.log")]
+
+    def check(self):
+        return subprocess.run([*self.command, "-t"], capture_output=True, text=True)
+
+    def __enter__(self):
+        checked = self.check()
+        assert checked.returncode == 0, checked.stderr
+        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 15
+        while not port_open(self.https_port):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"nginx did not start:\n{self.error_log()}")
+            time.sleep(0.1)
+        return self
+
+    def error_log(self):
+        path = self.tmp / "error.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def get(self, path, **kwargs):
+        return request(self.https, path, tls=True, **kwargs)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+class RedisServer:
+    """A redis-server of the test's own on a free port, which the test stops and starts."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        assert wait_for(lambda: port_open(self.port), 10), f"redis-server did not listen on {self.port}"
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+            self.stop()
+
+
+class CuttableProxy:
+    """A TCP proxy to a server, whose connections the test can cut and restore (as a network fault
+    or a server restart does)."""
+
+    def __init__(self, target):
+        self.target = target
+        self.port = free_port()
+        self.connections = []
+        self.listener = None
+        self.lock = threading.Lock()
+
+    def restore(self):
+        self.listener = socket.create_server(("127.0.0.1", self.port), reuse_port=True)
+        threading.Thread(target=self.accept, args=(self.listener,), daemon=True).start()
+
+    def cut(self):
+        """The listener refuses, every open connection is reset."""
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+        with self.lock:
+            for connection in self.connections:
+                with contextlib.suppress(OSError):
+                    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    connection.close()
+            self.connections.clear()
+
+    def accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                server = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.connections += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self.pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def pipe(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.close()
+
+    def __enter__(self):
+        self.restore()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.cut()
+
+
+class Load:
+    """Clients requesting paths in a loop in threads until stopped; every status counted.
+
+    Bounded: it stops by itself after `seconds` even if the test forgets to.
+    """
+
+    def __init__(self, get, paths, clients=4, seconds=60):
+        self.get, self.paths, self.clients, self.seconds = get, list(paths), clients, seconds
+        self.statuses = collections.Counter()
+        self.failures = []
+        self.done = threading.Event()
+        self.lock = threading.Lock()
+
+    def run(self, offset):
+        deadline = time.monotonic() + self.seconds
+        index = offset
+        while not self.done.is_set() and time.monotonic() < deadline:
+            path = self.paths[index % len(self.paths)]
+            index += 1
+            try:
+                status = self.get(path).status
+            except OSError as error:
+                status = type(error).__name__
+            with self.lock:
+                self.statuses[status] += 1
+                if status != 200:
+                    self.failures.append((path, status))
+
+    def __enter__(self):
+        self.threads = [
+            threading.Thread(target=self.run, args=(n,), daemon=True) for n in range(self.clients)
+        ]
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def total(self):
+        with self.lock:
+            return sum(self.statuses.values())
+
+    def __exit__(self, *exc_info):
+        self.done.set()
+        for thread in self.threads:
+            thread.join(timeout=30)
