@@ -38,7 +38,7 @@ def spellings(value, unit):
     forms = {str(value), f"{value:,}"}
     if value in NUMBER_WORDS:
         forms.add(NUMBER_WORDS[value])
-    if unit == Unit.YUAN and value % 1_000_000 == 0:
+    if unit in (Unit.YUAN, Unit.COUNT) and value >= 1_000_000 and value % 1_000_000 == 0:
         forms.add(f"{value // 1_000_000} million")
     if unit == Unit.RANK:
         forms.add(f"{value}th")
@@ -84,6 +84,16 @@ def test_every_figure_number_and_qualifier_is_in_its_phrase(record):
         assert QUALIFIER_WORDS[qualifier] in phrase
     else:
         assert not any(word in phrase for word in ("more than", "over ", "nearly", "about"))
+
+
+@pytest.mark.parametrize("record", FIGURES, ids=record_id)
+def test_a_sum_is_in_yuan_only_where_its_text_says_yuan(record):
+    """The spine text gives its funding as "more than 10 million scientific research funds", with no
+    currency: the site must not add one."""
+    fields = record[2]["fields"]
+    assert (fields.get("unit") == Unit.YUAN) == (
+        "yuan" in fields["source_phrase"] or "RMB" in fields["source_phrase"]
+    )
 
 
 def test_every_department_has_a_fixture_file_and_its_source():
