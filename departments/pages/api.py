@@ -19,7 +19,7 @@ from departments import selectors
 from departments.models import FACT_KINDS, Department, Hospital, Source
 from departments.models.rules import translated_originals
 from departments.pages.cache import cache_public_page
-from departments.pages.formatting import format_figure
+from departments.pages.formatting import format_figure, published_value
 from departments.pages.seo import absolute_url
 from departments.pages.views import the_hospital
 
@@ -57,6 +57,7 @@ def fact_data(fact):
     data["source"] = {"name": fact.source_id, "phrase": fact.source_phrase} if fact.source_id else None
     del data["source_phrase"]
     if hasattr(fact, "qualifier"):
+        data["value"] = published_value(fact)  # None where the text states no number ("several")
         data["as_written"] = as_written(fact)
     return data
 
@@ -199,7 +200,7 @@ def figures_csv(request):
                         kind,
                         fact.slug,
                         fact.metric,
-                        fact.value,
+                        published_value(fact),
                         fact.unit,
                         fact.qualifier,
                         written["en"],

@@ -2,7 +2,8 @@
 
 import re
 
-from django.utils.translation import get_language, gettext
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Qualifier, StaffStats, Unit
@@ -15,11 +16,13 @@ QUALIFIED = {
     Qualifier.ABOUT: _("about %(number)s"),
 }
 # "several national projects", "hundreds of papers" state no number at all. (The value of such a
-# figure holds the least the word allows, 2, 100 or 1,000, and is never shown.)
+# figure holds the least the word allows, 2, 100 or 1,000; it is never shown, and the open data
+# publishes no number for it: see published_value().) Chinese says "several" as 多 (承担多项国家级项目),
+# the word the descriptions use.
 WITHOUT_NUMBER = {
-    Qualifier.SEVERAL: _("several"),
-    Qualifier.HUNDREDS: _("hundreds"),
-    Qualifier.THOUSANDS: _("thousands"),
+    Qualifier.SEVERAL: pgettext_lazy("a figure that states no number", "several"),
+    Qualifier.HUNDREDS: pgettext_lazy("a figure that states no number", "hundreds"),
+    Qualifier.THOUSANDS: pgettext_lazy("a figure that states no number", "thousands"),
 }
 
 
@@ -54,10 +57,17 @@ def english_ordinal(value):
     return f"{value}{suffix}"
 
 
+def published_value(figure):
+    """The number a figure states, or None where its qualifier states none ("several", "thousands"):
+    the open data never publishes the placeholder a figure's value holds for those."""
+    return None if figure.qualifier in WITHOUT_NUMBER else figure.value
+
+
 def format_number(value, unit=Unit.COUNT):
     """A number in its unit: "7,000", "70%", "10 million yuan", "9th".
 
-    Thousands are separated by commas in both languages.
+    Thousands are separated by commas in both languages. A count of millions with no unit (a sum
+    whose text names no currency) reads "10 million", "1,000万".
     """
     if unit == Unit.PERCENT:
         return f"{value}%"
@@ -72,6 +82,10 @@ def format_number(value, unit=Unit.COUNT):
         return gettext("%(amount)s yuan") % {"amount": f"{value:,}"}
     if unit == Unit.SQUARE_METRES:
         return gettext("%(area)s m²") % {"area": f"{value:,}"}
+    if value >= 1_000_000 and is_chinese() and value % 10_000 == 0:
+        return f"{value // 10_000:,}万"
+    if value >= 1_000_000 and not is_chinese() and value % 1_000_000 == 0:
+        return f"{value // 1_000_000:,} million"
     return f"{value:,}"
 
 
@@ -93,6 +107,13 @@ def in_brackets(text):
     if is_chinese():
         return "（" + re.sub(r"\s*[,，]\s*", "、", str(text)) + "）"
     return f" ({text})"
+
+
+def quoted_title(title):
+    """A title in the marks each language sets it in: “Spine Surgery: introduction”, 《脊柱外科简介》."""
+    if is_chinese():
+        return format_html("《{}》", title)
+    return format_html("“{}”", title)
 
 
 def label_gap(label):

@@ -78,6 +78,24 @@ def test_every_figure_is_in_the_csv_with_its_source():
     assert beds["source"] == "hospital.txt" and beds["source_phrase"]
 
 
+def test_a_figure_whose_text_states_no_number_is_published_without_one():
+    """A figure whose text states no number ("several national projects", "thousands of SCI
+    articles") has none in the JSON or the CSV, only its qualifier and its words as written (the
+    value the database holds for it is a placeholder)."""
+    hospital = json.loads(fetch("/api/v1/hospital/").content)
+    research = {item["slug"]: item for item in hospital["facts"]["research"]}
+    assert (research["national-projects"]["value"], research["national-projects"]["qualifier"]) == (
+        None,
+        "several",
+    )
+    assert research["national-projects"]["as_written"] == {"en": "several", "zh-hans": "多项"}
+    assert (research["sci-papers"]["value"], research["sci-papers"]["qualifier"]) == (None, "thousands")
+    assert research["funding-rank"]["value"] == 9
+    rows = csv.DictReader(io.StringIO(fetch("/api/v1/figures.csv").content.decode("utf-8-sig")))
+    unstated = [row for row in rows if row["qualifier"] in ("several", "hundreds", "thousands")]
+    assert len(unstated) >= 3 and all(row["value"] == "" for row in unstated)
+
+
 @pytest.mark.parametrize(
     "path",
     [

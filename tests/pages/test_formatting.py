@@ -20,7 +20,10 @@ def figure(value, qualifier="exact", unit="count"):
         (figure(155), "155", "155"),
         (figure(10_000_000, "over", "yuan"), "over 10 million yuan", "超过1,000万元"),
         (figure(20_000_000, "exact", "yuan"), "20 million yuan", "2,000万元"),
-        (figure(9, "exact", "rank"), "9th", "第9名"),
+        (figure(9, "exact", "rank"), "9th", "第9位"),
+        # A sum whose text names no currency keeps none (spine: "more than 10 million scientific
+        # research funds").
+        (figure(10_000_000, "more_than"), "more than 10 million", "超过1,000万"),
         (figure(549_500, "exact", "m2"), "549,500 m²", "549,500平方米"),
         (figure(100, "hundreds"), "hundreds", "数百"),
     ],
@@ -149,7 +152,8 @@ def test_a_persons_name_comes_before_their_title_in_chinese():
     with translation.override("en"):
         assert leader(person) == "<strong><span>Professor</span> Liu Yi</strong>, Founder and first director"
     with translation.override("zh-hans"):
-        assert leader(person) == "<strong>Liu Yi</strong> <span>教授</span>（创始人、首任主任）"
+        # No space between the romanized name and the Chinese title (the site's one convention).
+        assert leader(person) == "<strong>Liu Yi</strong><span>教授</span>（创始人、首任主任）"
 
 
 def test_labels_take_a_space_after_an_english_colon_and_none_after_a_full_width_one():
@@ -176,7 +180,8 @@ def test_several_states_no_number():
     with translation.override("en"):
         assert format_figure(projects) == "several"
     with translation.override("zh-hans"):
-        assert format_figure(projects) == "若干项"
+        # As the descriptions say it (承担多项国家级项目, 一、二等奖多项).
+        assert format_figure(projects) == "多项"
 
 
 def test_every_counted_metric_has_its_chinese_measure_word():
@@ -188,3 +193,19 @@ def test_every_counted_metric_has_its_chinese_measure_word():
     not_counted = {"floor_area", "laparoscopic_share", "funding", "funding_rank"}
     metrics = {*StaffMetric.values, *ResearchMetric.values} - not_counted
     assert metrics <= set(CHINESE_MEASURE_WORDS)
+
+
+def test_a_title_is_set_in_each_languages_marks():
+    from departments.models import Source
+    from departments.templatetags.hospital import source_title
+
+    text = Source(
+        name="spine-surgery.txt",
+        kind="text",
+        title_en="Spine Surgery: introduction",
+        title_zh_hans="脊柱外科简介",
+    )
+    with translation.override("en"):
+        assert source_title(text) == '“<a href="/en/sources/spine-surgery/">Spine Surgery: introduction</a>”'
+    with translation.override("zh-hans"):
+        assert source_title(text) == '《<a href="/zh-hans/sources/spine-surgery/">脊柱外科简介</a>》'
