@@ -5,6 +5,7 @@ import gettext
 import json
 import re
 from html import unescape
+from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
@@ -14,7 +15,7 @@ from modeltranslation.translator import translator
 from departments.models import Department
 from departments.pages.formatting import format_figure
 from tests.support.factories import make_department, make_hospital
-from tests.support.pages import CONTENT_PAGES
+from tests.support.pages import CONTENT_PAGES, public_urls
 from tests.support.project import FIXTURES, ROOT
 from tests.support.reading import LATIN_ALLOWED_IN_CHINESE, people_names, visible_text
 
@@ -98,14 +99,109 @@ def test_chinese_fixture_text_uses_latin_only_for_abbreviations_and_names():
                 assert not latin, f"{record['fields'].get('slug')}.{key}: {latin}"
 
 
+BLOCKS = {
+    "address", "article", "aside", "blockquote", "body", "br", "button", "dd", "div", "dl", "dt",
+    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header",
+    "html", "label", "li", "main", "nav", "ol", "option", "p", "section", "select", "table", "td",
+    "th", "title", "ul",
+}  # fmt: skip
+# Boxes of their own, set apart by the layout rather than by a space: a chart's label and value
+# (grid cells), a badge.
+BOXES = {"chart__label", "chart__value", "badge"}
+CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+SPACED = re.compile(rf"{CJK}[ \u00a0]+[A-Za-z0-9]|[A-Za-z0-9%][ \u00a0]+{CJK}")
+
+
+class ChineseRuns(HTMLParser):
+    """The runs of text a reader sees unbroken (inline elements joined as they are, block elements
+    and boxes apart), leaving out what is marked as English, source markers and what is not text
+    (scripts, styles)."""
+
+    def __init__(self):
+        super().__init__()
+        self.runs, self.current, self.skipping, self.open = [], [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = set((attrs.get("class") or "").split())
+        self.boundary(tag in BLOCKS or bool(classes & BOXES))
+        if tag in ("br", "img", "meta", "link", "input", "source"):
+            return
+        if self.skipping or tag in ("script", "style") or attrs.get("lang") == "en" or "cite" in classes:
+            # English meets Chinese by the English rules; a source marker is a superscript.
+            self.skipping.append(tag)
+            self.current.append("\x00")
+        else:
+            self.open.append(bool(classes & BOXES))
+
+    def handle_endtag(self, tag):
+        if self.skipping:
+            if self.skipping[-1] == tag:
+                self.skipping.pop()
+            return
+        box = (
+            self.open.pop()
+            if self.open and tag not in ("br", "img", "meta", "link", "input", "source")
+            else False
+        )
+        self.boundary(tag in BLOCKS or box)
+
+    def boundary(self, applies):
+        if applies and not self.skipping:
+            self.runs.append("".join(self.current))
+            self.current = []
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.current.append(data)
+
+
+def spaced_runs(html):
+    """The runs of Chinese text with a space between a Chinese character and a digit or a Latin
+    letter (第 2 页, Zhang Duo 教授)."""
+    parser = ChineseRuns()
+    parser.feed(html)
+    parser.close()
+    runs = [" ".join(run.split()) for run in [*parser.runs, "".join(parser.current)]]
+    return [run for run in runs if SPACED.search(run)]
+
+
+def test_the_space_check_finds_a_space_between_chinese_and_latin_or_digits():
+    assert spaced_runs("<p>第 2 页</p><p><strong>Zhang Duo</strong> 教授</p>") == [
+        "第 2 页",
+        "Zhang Duo 教授",
+    ]
+    assert (
+        spaced_runs(
+            "<p>第2页</p><p>年手术量<strong>超过5,000例</strong></p><li>English</li><li>简体中文</li>"
+        )
+        == []
+    )
+    assert spaced_runs('<p>原文：<q lang="en">5 professors</q> 。</p>') == []
+    # Grid cells, a badge and a source marker are set apart by the layout, not by a space.
+    chart_row = '<li><span class="chart__label">教授</span> <span class="chart__value">5人</span></li>'
+    marker = '<sup class="cite"><a href="#note-1">1</a></sup>'
+    badge = f'<li>痔微创手术{marker} <strong class="badge">吉林省首家</strong></li>'
+    assert spaced_runs(chart_row + badge) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("content")
+@pytest.mark.parametrize("url", public_urls("zh-hans"))
+def test_chinese_pages_set_no_space_between_chinese_and_digits_or_latin(client, url):
+    """One convention, as the content writes it (SCI收录论文, 2020年, 第9位), in the interface too."""
+    html = client.get(url).content.decode()
+    assert spaced_runs(html) == []
+
+
 @pytest.mark.django_db
 def test_a_missing_chinese_field_falls_back_to_english_marked_as_english(client):
     hospital = make_hospital()
     department = make_department(hospital, slug="new", summary_en="Only in English.", summary_zh_hans="")
     html = client.get(f"/zh-hans/departments/{department.slug}/").content.decode()
-    assert '<p class="lead" lang="en">Only in English.</p>' in html
+    assert '<p class="lead"><span lang="en">Only in English.</span>' in html
     english = client.get(f"/en/departments/{department.slug}/").content.decode()
-    assert '<p class="lead">Only in English.</p>' in english
+    assert '<p class="lead"><span>Only in English.</span>' in english
 
 
 def test_dates_and_numbers_follow_each_language():
