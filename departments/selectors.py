@@ -37,8 +37,9 @@ def content_state(using=None):
 
 
 def with_summary_figures(departments, figures):
-    """Departments with the figures their summaries show, in one query for all of them."""
-    return departments.prefetch_related(
+    """Departments with their source (their cards cite it) and the figures their summaries show,
+    in one query for all of them."""
+    return departments.select_related("source").prefetch_related(
         models.Prefetch("staffstats_set", queryset=figures, to_attr="summary_figures")
     )
 

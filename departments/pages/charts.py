@@ -77,6 +77,7 @@ def department_comparison(departments, metric):
                         lang=lang_attribute(department, "name"),
                         text=format_figure(item),
                         value=item.value if drawable(item) else None,
+                        fact=item,
                     )
                 )
     return Chart(caption=StaffStats.Metric(metric).label, rows=scaled(rows))

@@ -4,6 +4,10 @@ A page numbers the phrases its facts quote in the order the facts appear (a phra
 two facts is one note); each fact carries a marker linking to its note, and the page ends with
 its sources: each phrase verbatim, with the title of its text, linked to the text's own page,
 where the phrase is marked and links back.
+
+What an owner says in its own fields (the header's founding year, grade and other name, the
+summary, the description, the motto) rests on its text as a whole, not on one phrase of it: it
+cites a note naming that text, linked to its page (`Written`).
 """
 
 import re
@@ -19,7 +23,7 @@ from departments.pages import charts
 class Note:
     number: int
     source: Source | None
-    phrase: str
+    phrase: str  # empty: the text as a whole
     cites: list = field(default_factory=list)  # the ids of the markers that cite it, in page order
 
     @property
@@ -27,43 +31,80 @@ class Note:
         return f"note-{self.number}"
 
 
+@dataclass(frozen=True)
+class Written:
+    """An owner's own prose: its header, summary, description and motto, which rest on its text as
+    a whole. A page lists it where its summary is, the one part every owner has; the other parts
+    cite the same note (`part` names each marker)."""
+
+    owner: object
+    part: str = "summary"
+    source_phrase: str = ""
+
+    @property
+    def source_id(self):
+        return self.owner.source_id
+
+    @property
+    def key(self):
+        return ("text", self.owner.source_id)
+
+
 @dataclass
 class Notes:
     notes: list
-    by_fact: dict  # (model label, pk) -> Note
+    by_fact: dict  # (model label, pk) -> Note; ("text", source name) -> the note of a whole text
     text: Source | None  # the source the page as a whole is written from
 
     def of(self, fact):
-        return self.by_fact.get((fact._meta.label_lower, fact.pk))
+        return self.by_fact.get(key_of(fact))
+
+    def of_text(self, owner):
+        """The note naming the text an owner's own prose rests on."""
+        return self.by_fact.get(("text", owner.source_id))
 
     def __bool__(self):
         return bool(self.notes or self.text)
 
 
-def cite_id(fact):
-    return f"cite-{fact._meta.model_name}-{fact.pk}"
+def key_of(item):
+    return item.key if isinstance(item, Written) else (item._meta.label_lower, item.pk)
 
 
-def notes_of(owner, facts_in_order):
-    """The notes of a page about `owner` that shows these facts, in this order."""
-    # The page's own text comes with the owner (select_related); a query only for facts that
-    # cite another source.
-    sources = {owner.source_id: owner.source} if owner.source_id else {}
-    others = {fact.source_id for fact in facts_in_order if fact.source_id} - set(sources)
+def cite_id(item, part=None):
+    """The id of the marker citing a fact, or a part of an owner's own prose."""
+    if isinstance(item, Written):
+        item, part = item.owner, item.part
+    return f"cite-{item._meta.model_name}-{item.pk}" + (f"-{part}" if part else "")
+
+
+def notes_of(owner, items_in_order):
+    """The notes of a page about `owner` (None: a page about several) that shows these facts and
+    owners' prose (`Written`), in this order."""
+    # The texts come with their owners (select_related); a query only for facts that cite another
+    # source.
+    sources = {
+        item.owner.source_id: item.owner.source
+        for item in [Written(owner), *items_in_order]
+        if isinstance(item, Written) and item.owner is not None and item.owner.source_id
+    }
+    others = {item.source_id for item in items_in_order if item.source_id} - set(sources)
     if others:
         sources.update((source.name, source) for source in Source.objects.filter(name__in=others))
     notes, by_phrase, by_fact = [], {}, {}
-    for fact in facts_in_order:
-        if not (fact.source_id and fact.source_phrase):
+    for item in items_in_order:
+        written = isinstance(item, Written)
+        if not (item.source_id and (item.source_phrase or written)):
             continue  # written by an editor from no source: nothing to cite
-        key = (fact.source_id, fact.source_phrase)
+        key = (item.source_id, item.source_phrase)
         if key not in by_phrase:
-            by_phrase[key] = Note(len(notes) + 1, sources.get(fact.source_id), fact.source_phrase)
+            by_phrase[key] = Note(len(notes) + 1, sources.get(item.source_id), item.source_phrase)
             notes.append(by_phrase[key])
         note = by_phrase[key]
-        note.cites.append(cite_id(fact))
-        by_fact[(fact._meta.label_lower, fact.pk)] = note
-    return Notes(notes, by_fact, sources.get(owner.source_id))
+        if key_of(item) not in by_fact:
+            note.cites.append(cite_id(item))
+            by_fact[key_of(item)] = note
+    return Notes(notes, by_fact, sources.get(owner.source_id) if owner is not None else None)
 
 
 def facts_shown(content):
@@ -76,14 +117,39 @@ def facts_shown(content):
 
 
 def department_notes(department, sections):
-    return notes_of(department, [fact for section in sections for fact in facts_shown(section.content)])
+    """A department's page: its header, then its sections (the description is the first)."""
+    shown = [fact for section in sections for fact in facts_shown(section.content)]
+    return notes_of(department, [Written(department), *shown])
 
 
-def overview_notes(hospital, facts):
-    """The overview shows the hospital's figures, facilities, recognitions, research and
-    milestones, in this order (templates/departments/overview.html)."""
-    kinds = ("figures", "facilities", "accreditations", "research", "milestones")
-    return notes_of(hospital, [fact for kind in kinds for fact in facts[kind]])
+def cards_shown(departments):
+    """What the department cards show: each department's summary and headline figures."""
+    return [
+        item for department in departments for item in (Written(department), *department.headline_figures)
+    ]
+
+
+def overview_notes(hospital, facts, departments=(), charts=()):
+    """The overview shows the hospital's header and figures, the department cards and charts, the
+    hospital's description, facilities, recognitions, research and milestones, in this order
+    (templates/departments/overview.html)."""
+    compared = [fact for chart in charts for fact in facts_shown(chart)]
+    kinds = ("facilities", "accreditations", "research", "milestones")
+    return notes_of(
+        hospital,
+        [
+            Written(hospital),
+            *facts["figures"],
+            *cards_shown(departments),
+            *compared,
+            *(fact for kind in kinds for fact in facts[kind]),
+        ],
+    )
+
+
+def directory_notes(departments):
+    """The directory shows department cards."""
+    return notes_of(None, cards_shown(departments))
 
 
 def source_text(source):
@@ -110,6 +176,8 @@ def passages(text, citations):
             continue
         spans = []
         for url, note in citations:
+            if not note.phrase:
+                continue  # the text as a whole: nothing to mark
             start = paragraph.find(note.phrase)
             if start >= 0:
                 spans.append([start, start + len(note.phrase), [(url, note)]])
@@ -137,11 +205,15 @@ def pages_citing(source):
     """(page url, Note) for every note, on the pages of the owners written from this source, that
     quotes it."""
     from departments import selectors
-    from departments.pages import sections
+    from departments.pages import sections, views
 
     found = []
     for hospital in Hospital.objects.filter(source=source):
-        notes = overview_notes(hospital, selectors.facts_of(hospital))
+        # Numbered as the overview numbers them, department cards and charts included.
+        departments = list(selectors.overview_departments(hospital)[: views.OVERVIEW_DEPARTMENTS])
+        notes = overview_notes(
+            hospital, selectors.facts_of(hospital), departments, charts.overview_charts(departments)
+        )
         found += [(hospital.get_absolute_url(), note) for note in notes.notes if note.source == source]
     for department in selectors.page_departments().filter(source=source):
         page_sections = sections.of_department(department, selectors.facts_of(department))

@@ -49,14 +49,15 @@ def overview(request):
     first_departments = list(selectors.overview_departments(hospital)[: OVERVIEW_DEPARTMENTS + 1])
     departments = first_departments[:OVERVIEW_DEPARTMENTS]
     facts = selectors.facts_of(hospital)
+    overview_charts = charts.overview_charts(departments)
     context = {
         "hospital": hospital,
         "facts": facts,
         "departments": departments,
         "more_departments": len(first_departments) > OVERVIEW_DEPARTMENTS,
         "nav_departments": navigation(first_departments),
-        "charts": charts.overview_charts(departments),
-        "notes": citations.overview_notes(hospital, facts),
+        "charts": overview_charts,
+        "notes": citations.overview_notes(hospital, facts, departments, overview_charts),
         "data_url": reverse("api:hospital"),
         "structured_data": seo.hospital(hospital, facts, departments, request),
     }
@@ -88,6 +89,7 @@ def directory(request, page=None):
         # A later page holds few departments, not all of them: only a single page is the whole list.
         "nav_departments": navigation(departments) if paginator.num_pages == 1 else [],
         "breadcrumbs": breadcrumbs,
+        "notes": citations.directory_notes(departments),
     }
     return render(request, "departments/directory.html", context)
 

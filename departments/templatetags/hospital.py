@@ -53,6 +53,15 @@ def label_gap(label):
 
 
 @register.filter
+def source_title(source):
+    """A source's title in the marks each language sets a title in, linked to the text's page
+    where this site has it: “<a>Spine Surgery: introduction</a>”, 《<a>脊柱外科简介</a>》."""
+    url = source.get_absolute_url()
+    title = format_html('<a href="{}">{}</a>', url, source.title) if url else source.title
+    return formatting.quoted_title(title)
+
+
+@register.filter
 def in_brackets(text):
     """An aside in brackets: " (PPH, TST)"; in Chinese "（PPH、TST）"."""
     return formatting.in_brackets(text)
@@ -100,15 +109,15 @@ def recognition(item):
 @register.filter
 def leader(person):
     """A person as each language writes them: "<strong>Professor Liu Yi</strong>, Founder and first
-    director"; "<strong>Liu Yi</strong> 教授（创始人、首任主任）" (the name before the title)."""
+    director"; "<strong>Liu Yi</strong>教授（创始人、首任主任）" (the name before the title)."""
     title = person.title and format_html(
         "<span{}>{}</span>", languages.lang_attribute(person, "title"), person.title
     )
     role = person.get_role_display()
     if formatting.is_chinese():
-        return format_html(
-            "<strong>{}</strong>{}（{}）", person.name, format_html(" {}", title) if title else "", role
-        )
+        # No space between the romanized name and the Chinese title, as Chinese sets Latin
+        # beside Chinese everywhere on the site (SCI收录, 2020年).
+        return format_html("<strong>{}</strong>{}（{}）", person.name, title or "", role)
     return format_html(
         "<strong>{}{}</strong>, {}", format_html("{} ", title) if title else "", person.name, role
     )
@@ -155,6 +164,16 @@ def highlight(text, pattern):
     return mark_safe("".join(parts))
 
 
+def marker(note, marker_id):
+    return format_html(
+        '<sup class="cite"><a href="#{}" id="{}" aria-label="{}">{}</a></sup>',
+        note.anchor,
+        marker_id,
+        _("Source %(number)s") % {"number": note.number},
+        note.number,
+    )
+
+
 @register.simple_tag(takes_context=True)
 def cite(context, fact):
     """The marker after a fact that links to its source note at the page's end (nothing where the
@@ -163,12 +182,16 @@ def cite(context, fact):
 
     notes = context.get("notes")
     note = notes.of(fact) if notes and fact is not None else None
-    if note is None:
-        return ""
-    return format_html(
-        '<sup class="cite"><a href="#{}" id="{}" aria-label="{}">{}</a></sup>',
-        note.anchor,
-        cite_id(fact),
-        _("Source %(number)s") % {"number": note.number},
-        note.number,
-    )
+    return marker(note, cite_id(fact)) if note else ""
+
+
+@register.simple_tag(takes_context=True)
+def cite_text(context, owner, part="summary", number=None):
+    """The marker after an owner's own prose (a header fact, its summary, paragraph `number` of its
+    description, its motto) that links to the note naming the text it rests on as a whole."""
+    from departments.pages.citations import cite_id
+
+    notes = context.get("notes")
+    note = notes.of_text(owner) if notes and owner is not None else None
+    part = f"{part}-{number}" if number is not None else part
+    return marker(note, cite_id(owner, part)) if note else ""
