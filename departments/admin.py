@@ -20,6 +20,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from departments import models
 from departments.content import photos
+from departments.editing import EditorialAdmin
 from departments.forms import ContentForm, FactInlineFormSet, PhotoField, TextareaWidget
 
 admin.site.site_header = _("The First Hospital of Jilin University: content")
@@ -76,8 +77,9 @@ class TabbedTranslationMedia:
             "modeltranslation/js/force_jquery.js",
             "admin-vendor/jquery-ui/jquery-ui.min.js",
             "modeltranslation/js/tabbed_translation_fields.js",
+            "admin-editorial/language-switch.js",
         )
-        css = {"all": ("modeltranslation/css/tabbed_translation_fields.css",)}
+        css = {"all": ("modeltranslation/css/tabbed_translation_fields.css", "admin-editorial/editorial.css")}
 
 
 def translated_fields(model):
@@ -200,7 +202,7 @@ def fact_inline(model, owner):
 
 
 @admin.register(models.Hospital)
-class HospitalAdmin(PhotoAdmin):
+class HospitalAdmin(EditorialAdmin, PhotoAdmin):
     list_display = ("name", "city", "founded_year", "has_photo", "reviewed_on")
     search_fields = (*in_all_languages("name", "other_name", "city"), "slug")
     list_filter = ("reviewed_on",)
@@ -223,7 +225,7 @@ class HospitalAdmin(PhotoAdmin):
 
 
 @admin.register(models.Department)
-class DepartmentAdmin(PhotoAdmin):
+class DepartmentAdmin(EditorialAdmin, PhotoAdmin):
     list_display = ("name", "position", "founded_year", "has_photo", "reviewed_on")
     list_display_links = ("name",)
     search_fields = (*in_all_languages("name", "other_name", "summary"), "slug")

@@ -1,8 +1,9 @@
 """Screenshots of the site for the README: `python docs/make_screenshots.py` (or `make screenshots`).
 
 Serves the real content with gunicorn from a throw-away SQLite database, then photographs the
-overview and a department page, desktop and phone, English and Chinese, with the same Chromium
-setup as the browser tests (tests/conftest.py). The PNGs go to docs/screenshots/.
+overview and a department page, desktop and phone, English and Chinese, the conditions A–Z, and a
+page with the largest text and in high contrast, with the same Chromium setup as the browser tests
+(tests/conftest.py). The PNGs go to docs/screenshots/.
 
 `python docs/make_screenshots.py --serve` only serves the site (for Lighthouse, say) until Ctrl-C.
 """
@@ -85,6 +86,21 @@ def serve_site():
             server.wait(timeout=10)
 
 
+# Views of reading needs, one each: (file name, path, device, text size, contrast).
+READING = [
+    ("conditions-zh-phone", "zh-hans/conditions/", "phone", "standard", "no-preference"),
+    ("conditions-en-desktop", "en/conditions/", "desktop", "standard", "no-preference"),
+    (
+        "department-zh-phone-largest-text",
+        "zh-hans/departments/spine-surgery/",
+        "phone",
+        "largest",
+        "no-preference",
+    ),
+    ("department-en-phone-high-contrast", "en/departments/spine-surgery/", "phone", "large", "more"),
+]
+
+
 def take_screenshots(url):
     from playwright.sync_api import sync_playwright
 
@@ -101,6 +117,18 @@ def take_screenshots(url):
                     target = OUT / f"{name}-{short}-{device}.png"
                     page.screenshot(path=target)
                     written.append(target)
+            context.close()
+        for name, path, device, size, contrast in READING:
+            context = browser.new_context(
+                **DEVICES[device], color_scheme="light", reduced_motion="reduce", contrast=contrast
+            )
+            # As the text-size control remembers a reader's choice (static/js/text-size.js).
+            context.add_init_script(f"localStorage.setItem('text-size', '{size}')")
+            page = context.new_page()
+            page.goto(f"{url}/{path}", wait_until="networkidle")
+            target = OUT / f"{name}.png"
+            page.screenshot(path=target)
+            written.append(target)
             context.close()
         browser.close()
     return written

@@ -33,6 +33,9 @@ PRODUCTION = env_bool("DJANGO_PRODUCTION")
 DEBUG = env_bool("DJANGO_DEBUG")
 # The site is reached over HTTPS (through the TLS-terminating proxy): on by default in production.
 HTTPS = env_bool("DJANGO_HTTPS", default=PRODUCTION)
+# A second person publishes: editors save drafts and mark them ready; only users with the
+# "publish_content" permission publish (departments/editing.py). Off: every editor publishes.
+CONTENT_REVIEW_REQUIRED = env_bool("DJANGO_CONTENT_REVIEW_REQUIRED")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -171,6 +174,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# Each worker's cache of search results, in bytes, least recently used dropped first
+# (departments.pages.cache.SearchCache): distinct queries, however many, never take more.
+SEARCH_CACHE_BYTES = int(os.environ.get("DJANGO_SEARCH_CACHE_BYTES") or 8 * 1024 * 1024)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,7 +2,8 @@
 
 One module per concern: choices.py (vocabularies), rules.py (the rulebook every path that writes
 content runs), sources.py, owners.py (hospital, department), facts.py (the ten kinds of fact),
-versioning.py (the content's version, which the page cache keys on). Read queries live in
+versioning.py (the content's version, which the page cache keys on), editorial.py (drafts and
+revisions of what editors publish). Read queries live in
 departments/selectors.py.
 """
 
@@ -17,6 +18,7 @@ from departments.models.choices import (
     Unit,
     choice_label,
 )
+from departments.models.editorial import Draft, DraftState, Revision, Via
 from departments.models.facts import (
     FACT_KINDS,
     Accreditation,
@@ -38,6 +40,10 @@ from departments.models.sources import Source, SourceKind
 from departments.models.versioning import ContentVersion
 
 __all__ = [
+    "Draft",
+    "DraftState",
+    "Revision",
+    "Via",
     "COMPARED_METRICS",
     "FACT_KINDS",
     "Accreditation",

@@ -25,6 +25,7 @@ from tests.support.editors import (
     inline_prefix,
     migration_0002,
     migration_0005,
+    migration_0008,
     page_text,
 )
 
@@ -155,12 +156,14 @@ def test_admin_pages_load_nothing_from_another_site(superuser_client):
 # --- Least privilege ------------------------------------------------------------------------------
 
 
-def test_content_editors_may_view_add_and_change_content_only(editor_group):
+def test_content_editors_may_view_add_and_change_content_and_remove_facts_only(editor_group):
+    """Removing a fact (a retired director) is undoable from the history; removing a department,
+    the hospital, a source, a user or the log is not an editor's."""
     expected = {
         (model._meta.model_name, f"{action}_{model._meta.model_name}")
         for model in CONTENT_MODELS
         for action in ("view", "add", "change")
-    }
+    } | {(model._meta.model_name, f"delete_{model._meta.model_name}") for model in models.FACT_KINDS.values()}
     granted = {
         (permission.content_type.model, permission.codename)
         for permission in editor_group.permissions.select_related("content_type")
@@ -178,7 +181,11 @@ def test_the_data_migration_creates_missing_permissions_and_can_run_again(db):
     migration_0002.create_content_editors(django_apps)
     migration_0005.editors_may_name_sources(django_apps, None)
     migration_0005.editors_may_name_sources(django_apps, None)
-    assert Group.objects.get(name=GROUP).permissions.count() == 3 * len(CONTENT_MODELS)
+    migration_0008.editors_may_remove_facts(django_apps)
+    migration_0008.editors_may_remove_facts(django_apps)
+    assert Group.objects.get(name=GROUP).permissions.count() == 3 * len(CONTENT_MODELS) + len(
+        models.FACT_KINDS
+    )
 
 
 def test_the_group_migration_follows_the_initial_one():
@@ -206,11 +213,13 @@ def test_an_editor_is_refused_users_groups_and_the_log(editor_client, url):
 
 
 @pytest.mark.usefixtures("content")
-def test_an_editor_cannot_delete(editor_client):
+def test_an_editor_cannot_delete_a_department_or_the_hospital_but_may_remove_facts(editor_client):
     department = models.Department.objects.first()
     assert editor_client.get(admin_url(models.Department, "delete", department.pk)).status_code == 403
+    hospital = models.Hospital.objects.get()
+    assert editor_client.get(admin_url(models.Hospital, "delete", hospital.pk)).status_code == 403
     response = department_change(editor_client, department)
-    assert all(not inline.formset.can_delete for inline in response.context["inline_admin_formsets"])
+    assert all(inline.formset.can_delete for inline in response.context["inline_admin_formsets"])
     index = editor_client.get(reverse("admin:index"))
     assert "/admin/auth/" not in index.content.decode()
 

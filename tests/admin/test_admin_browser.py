@@ -61,7 +61,7 @@ def test_an_editor_changes_a_figure_and_sees_it_on_the_public_page(
     # Both languages side by side in tabs (jQuery UI from our own static files).
     page.locator(".ui-tabs").first.wait_for()
     assert page.is_visible("#id_summary_en") and page.is_hidden("#id_summary_zh_hans")
-    page.click("a[href='#tab_id_summary_zh_hans']")
+    page.select_option("#modeltranslation-main-switch", label="简体中文")  # one switch for the form
     page.fill("#id_summary_zh_hans", "脊柱外科：在浏览器里修改的简介。")
 
     # The figure, in its inline row.
@@ -157,7 +157,7 @@ def test_an_editor_types_paragraphs_and_a_location_and_patients_see_them(watched
     page.locator("#id_description_en").press("Enter")
     page.locator("#id_description_en").press_sequentially("Second paragraph.")
     page.fill("#id_location_en", "Building 2, 3rd floor")
-    page.click("a[href='#tab_id_location_zh_hans']")
+    page.select_option("#modeltranslation-main-switch", label="简体中文")  # one switch for the form
     page.fill("#id_location_zh_hans", "二号楼三层")
     page.click("input[name=_save]")
     expect(page.locator(".messagelist .success")).to_be_visible()

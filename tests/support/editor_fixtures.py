@@ -7,14 +7,16 @@ from django.core.management import call_command
 from django.test import Client
 
 from departments.management.commands.create_editor import GROUP, PASSWORD_VARIABLE
-from tests.support.editors import EDITOR_PASSWORD, migration_0002
+from tests.support.editors import EDITOR_PASSWORD, migration_0002, migration_0005, migration_0008
 
 
 @pytest.fixture
 def editor_group(db):
-    """The group migration 0002 created; made again if a transactional test flushed it."""
+    """The group the migrations made (0002, 0005, 0008); made again if a transactional test flushed it."""
     if not Group.objects.filter(name=GROUP).exists():
         migration_0002.create_content_editors(django_apps)
+        migration_0005.editors_may_name_sources(django_apps, None)
+        migration_0008.editors_may_remove_facts(django_apps)
     return Group.objects.get(name=GROUP)
 
 

@@ -12,6 +12,7 @@ EDITOR_PASSWORD = "a long editor passphrase 42"
 
 migration_0002 = importlib.import_module("departments.migrations.0002_content_editors_group")
 migration_0005 = importlib.import_module("departments.migrations.0005_rulebook_and_sources")
+migration_0008 = importlib.import_module("departments.migrations.0008_editors_remove_facts")
 
 
 def admin_url(model, view, *args, language="en"):

@@ -14,10 +14,11 @@ another `loaddata` to run, each row would still be judged by the same rules as i
 """
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from modeltranslation.utils import auto_populate
 
-from departments.content import loader
+from departments.content import editions, loader
+from departments.models import Via
 
 
 class Command(BaseCommand):
@@ -63,8 +64,11 @@ class Command(BaseCommand):
                 ),
             )
             loader.check(fixtures, database)
-            with auto_populate(populate or False):
+            with transaction.atomic(using=database), auto_populate(populate or False):
                 saved = loader.load(fixtures, database)
+                # Each owner whose content changed gets a revision in its history (the admin's).
+                files = sorted({record.source for record in fixtures.records})
+                editions.record_revisions_of_load(fixtures, Via.LOADDATA, ", ".join(files), database)
         except loader.LoadError as error:
             raise CommandError(str(error)) from error
         if verbosity >= 1:

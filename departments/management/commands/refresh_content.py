@@ -19,9 +19,10 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils.text import capfirst
 
 from departments.content import changes as content_changes
+from departments.content import editions, loader
 from departments.content import fixtures as checks
-from departments.content import loader
 from departments.content.signals import one_version_bump
+from departments.models import Via
 
 USAGE = 2
 INVALID = 1
@@ -92,6 +93,9 @@ class Command(BaseCommand):
             else:
                 if prune:
                     self.prune(changes, before, database)
+                editions.record_revisions_of_load(
+                    fixtures, Via.REFRESH, ", ".join(str(path) for path in files), database
+                )
                 self.stdout.write(
                     self.style.SUCCESS(f"Applied: {created} new, {updated} changed, {to_delete} deleted.")
                 )

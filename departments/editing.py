@@ -1,0 +1,402 @@
+"""The editorial workflow in the admin, for the hospital and each department (content/editions.py).
+
+On the change form an editor can:
+- "Save draft": the form's content is kept as a draft (the public site is unchanged); the form
+  opens on the draft until it is published or discarded, after a logout too;
+- preview the public page from the draft, in each language, exactly as patients would see it;
+- publish the draft (one transaction, a revision recorded), or discard it;
+- "Save" as always, which publishes at once (a draft, if any, with the form's changes on top).
+Where the hospital wants a second person to publish (CONTENT_REVIEW_REQUIRED), only users with the
+"publish_content" permission publish; others save drafts and mark them ready for review.
+
+Every publication is a revision; the history lists them with their changes field by field, in
+both languages, compares any two and restores any one as a draft. A form opened before someone
+else published the same owner is refused on save, saying who changed what and when, with the
+editor's input kept.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, resolve, reverse
+from django.utils import timezone, translation
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from departments.content import editions, loader
+from departments.models.editorial import DraftState, Revision, Via
+from departments.pages.cache import STALE_NOTICE_SLOT
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def changes_summary(changes, most=8):
+    """A short list of what changed, for a message: "Leader: spine-surgery/liu-yi (title)"."""
+    items = [
+        f"{change.label} ({', '.join(name for name, _old, _new in change.fields)})"
+        if change.kind == "changed"
+        else f"{change.label} ({_(change.kind)})"
+        for change in changes[:most]
+    ]
+    if len(changes) > most:
+        items.append(_("and %(count)s more") % {"count": len(changes) - most})
+    return "; ".join(items)
+
+
+def edition_form(form_class, owner):
+    """The admin's form with the revision it was opened on, so a save after someone else published
+    is refused (a lost update), saying who changed what, with the editor's input kept."""
+    latest = editions.latest_revision(owner)
+    number = latest.number if latest else 0
+
+    class EditionForm(form_class):
+        edition = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=number)
+
+        def clean(self):
+            cleaned = super().clean()
+            opened_on = cleaned.get("edition") or 0
+            if opened_on < number:
+                opened = editions.owned(Revision, owner).filter(number=opened_on).first()
+                changed = editions.compare(opened.records, latest.records) if opened else []
+                # The next save, after the editor has looked, goes through.
+                self.data = self.data.copy()
+                self.data[self.add_prefix("edition")] = number
+                raise ValidationError(
+                    gettext_lazy(
+                        "Since you opened this form, %(who)s published a change (%(when)s): %(what)s. "
+                        "Your input is kept below: check it against theirs, then save again."
+                    ),
+                    code="lost_update",
+                    params={
+                        "who": latest.user or latest.get_via_display(),
+                        "when": timezone.localtime(latest.created_at).strftime("%Y-%m-%d %H:%M"),
+                        "what": changes_summary(changed) or _("see the history"),
+                    },
+                )
+            return cleaned
+
+    return EditionForm
+
+
+def posted_with_current_ids(request, owner):
+    """The posted form with each inline row's id made the id its row has now.
+
+    A form shown from a draft holds the ids of rows the draft adds, given when the draft was
+    applied for showing and rolled back since; applied again for this request they may have
+    other ids (PostgreSQL's sequences never hand one out twice). Each row is found by its slug,
+    which is its natural key within its owner.
+    """
+    data = request.POST.copy()
+    for name, value in request.POST.items():
+        if not (name.endswith("-id") and value and f"{name[:-3]}-slug" in data):
+            continue
+        prefix = name[:-3]
+        for model in editions.checks.fact_models():
+            if not prefix.startswith(f"{model._meta.model_name}_set-"):
+                continue
+            facts = model._base_manager.filter(**editions.owner_filter(owner))
+            if facts.filter(pk=value).exists():
+                break
+            row = facts.filter(slug=data[f"{prefix}-slug"]).values_list("pk", flat=True).first()
+            if row is not None:
+                data[name] = str(row)
+            break
+    return data
+
+
+class EditorialAdmin:
+    """Drafts, preview, publish, history and restore for an owner's admin (HospitalAdmin, DepartmentAdmin)."""
+
+    change_form_template = "admin/departments/editorial_change_form.html"
+    save_on_top = True  # the form is long: its save buttons at the top as well
+
+    # -- URLs ----------------------------------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        own = [
+            ("<path:object_id>/preview/<str:language>/", self.preview_view, "preview"),
+            ("<path:object_id>/publish/", self.publish_view, "publish"),
+            ("<path:object_id>/discard/", self.discard_view, "discard"),
+            ("<path:object_id>/ready/", self.ready_view, "ready"),
+            ("<path:object_id>/revisions/", self.revisions_view, "revisions"),
+            ("<path:object_id>/restore/<int:number>/", self.restore_view, "restore"),
+        ]
+        return [
+            path(route, self.admin_site.admin_view(view), name="{}_{}_{}".format(*info, name))
+            for route, view, name in own
+        ] + super().get_urls()
+
+    def editorial_url(self, name, owner, *args):
+        info = self.opts.app_label, self.opts.model_name
+        return reverse(f"admin:{info[0]}_{info[1]}_{name}", args=[owner.pk, *args])
+
+    # -- permissions ---------------------------------------------------------------------------
+
+    def can_publish(self, request, owner):
+        if not self.has_change_permission(request, owner):
+            return False
+        if settings.CONTENT_REVIEW_REQUIRED:
+            return request.user.has_perm("departments.publish_content")
+        return True
+
+    def owner_or_404(self, request, object_id, change=True):
+        owner = self.get_object(request, unquote(object_id))
+        if owner is None:
+            raise Http404
+        allowed = self.has_change_permission if change else self.has_view_permission
+        if not allowed(request, owner):
+            raise PermissionDenied
+        return owner
+
+    # -- the change form -------------------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return edition_form(form, obj) if obj is not None else form
+
+    def get_fieldsets(self, request, obj=None):
+        # The revision a form was opened on is a hidden field of the form, not a row of its
+        # fieldsets (the template puts it in the form).
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "edition"]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        owner = form.instance
+        if getattr(request, "editorial_capture", False):
+            request.editorial_records = editions.records_of(owner)
+            return
+        # A save that changes something is a publication: the page says when its content was
+        # last reviewed (unless the editor set that date), and the history records it.
+        changed = form.has_changed() or any(formset.has_changed() for formset in formsets)
+        if changed and "reviewed_on" not in form.changed_data:
+            owner.reviewed_on = timezone.localdate()
+            owner.save(update_fields=["reviewed_on"])
+        if changed:
+            editions.record_revision(owner, via=Via.ADMIN, user=request.user)
+
+    def response_change(self, request, obj):
+        if getattr(request, "editorial_capture", False):
+            return HttpResponseRedirect(request.path)  # replaced by changeform_view's own answer
+        return super().response_change(request, obj)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "editorial_capture", False):
+            return None  # a draft is not a change of the content
+        return super().log_change(request, obj, message)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        owner = self.get_object(request, unquote(object_id)) if object_id else None
+        if owner is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        draft = editions.draft_of(owner)
+        drafting = request.method == "POST" and "_save_draft" in request.POST
+        context = {**(extra_context or {}), **self.editorial_context(request, owner, draft)}
+        if not context["can_publish"]:  # a second person publishes: this editor saves drafts
+            context.update(show_save=False, show_save_and_continue=False, show_save_and_add_another=False)
+            if request.method == "POST" and not drafting:
+                raise PermissionDenied
+        if drafting and not self.has_change_permission(request, owner):
+            raise PermissionDenied
+        if draft is None and not drafting:
+            return super().changeform_view(request, object_id, form_url, context)
+
+        base = (draft.base, draft.base_number) if draft else (editions.records_of(owner), None)
+        with transaction.atomic():
+            if draft is not None:
+                records, conflicts = editions.merge(draft.base, draft.records, editions.records_of(owner))
+                context["conflicts"] = conflicts
+                try:
+                    editions.apply(owner, records)
+                except loader.LoadError as error:
+                    context["draft_problem"] = str(error)
+            if request.method == "POST":
+                request.POST = posted_with_current_ids(request, owner)
+                request.editorial_capture = drafting
+            response = super().changeform_view(request, object_id, form_url, context)
+            saved = isinstance(response, HttpResponseRedirect)
+            if hasattr(response, "render"):
+                response.render()  # the form reads the draft's rows: render before rolling back
+            if drafting or not saved:
+                transaction.set_rollback(True)
+            elif draft is not None:  # published, with the draft's changes
+                draft.delete()
+        if drafting and saved:
+            editions.save_draft(
+                owner, request.editorial_records, request.user, base=base[0], base_number=base[1]
+            )
+            messages.success(
+                request,
+                _(
+                    "The draft is saved. Patients still see the published page; "
+                    "preview the draft, then publish it."
+                ),
+            )
+            return HttpResponseRedirect(request.path)
+        return response
+
+    def editorial_context(self, request, owner, draft):
+        return {
+            "draft": draft,
+            "can_publish": self.can_publish(request, owner),
+            "review_required": settings.CONTENT_REVIEW_REQUIRED,
+            "preview_urls": [
+                # Each language by its own name ("简体中文"), as the public pages' switch names it.
+                (
+                    code,
+                    translation.get_language_info(code)["name_local"],
+                    self.editorial_url("preview", owner, code),
+                )
+                for code in LANGUAGES
+            ],
+            "publish_url": self.editorial_url("publish", owner),
+            "discard_url": self.editorial_url("discard", owner),
+            "ready_url": self.editorial_url("ready", owner),
+            "revisions_url": self.editorial_url("revisions", owner),
+            "latest_revision": editions.latest_revision(owner),
+        }
+
+    # -- preview, publish, discard ---------------------------------------------------------------
+
+    def preview_view(self, request, object_id, language):
+        owner = self.owner_or_404(request, object_id, change=False)
+        draft = editions.draft_of(owner)
+        if language not in LANGUAGES:
+            raise Http404
+        if draft is None:
+            messages.info(request, _("There is no draft to preview: the public page shows the content."))
+            return HttpResponseRedirect(self.editorial_url("change", owner))
+        with editions.draft_applied(owner, draft), translation.override(language):
+            url = owner.get_absolute_url()
+            match = resolve(url)
+            request.path = request.path_info = url
+            request.LANGUAGE_CODE = language
+            response = match.func(request, *match.args, **match.kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            banner = format_html(
+                '<div class="stale-notice" role="status"><p><strong>{}</strong> {} <a href="{}">{}</a></p>'
+                "</div>",
+                _("Preview of a draft."),
+                _("Patients do not see this until it is published."),
+                self.editorial_url("change", owner),
+                _("Back to the draft"),
+            )
+        response.public_page = False  # never into the page cache
+        response.content = response.content.replace(STALE_NOTICE_SLOT, banner.encode(), 1)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def publish_view(self, request, object_id):
+        owner = self.owner_or_404(request, object_id)
+        if request.method != "POST":
+            return HttpResponseRedirect(self.editorial_url("change", owner))
+        if not self.can_publish(request, owner):
+            raise PermissionDenied
+        draft = editions.draft_of(owner)
+        if draft is None:
+            messages.warning(request, _("There is no draft to publish."))
+            return HttpResponseRedirect(self.editorial_url("change", owner))
+        try:
+            revision = editions.publish(owner, draft, request.user, note=request.POST.get("note", ""))
+        except editions.Conflict as conflict:
+            messages.error(
+                request,
+                _(
+                    "Not published: since this draft began, %(who)s published changes to the same fields "
+                    "(%(what)s). Open the draft, compare, and save it again."
+                )
+                % {
+                    "who": (conflict.latest.user or conflict.latest.get_via_display())
+                    if conflict.latest
+                    else "—",
+                    "what": "; ".join(f"{c.label} {c.field}".strip() for c in conflict.conflicts[:8]),
+                },
+            )
+            return HttpResponseRedirect(self.editorial_url("change", owner))
+        except loader.LoadError as error:
+            messages.error(request, _("Not published: %(problem)s") % {"problem": error})
+            return HttpResponseRedirect(self.editorial_url("change", owner))
+        self.log_change(
+            request,
+            owner,
+            _("Published a draft (revision %(number)s).") % {"number": revision.number if revision else "—"},
+        )
+        messages.success(request, _("Published. Patients see the new content now."))
+        return HttpResponseRedirect(self.editorial_url("change", owner))
+
+    def discard_view(self, request, object_id):
+        owner = self.owner_or_404(request, object_id)
+        if request.method == "POST":
+            draft = editions.draft_of(owner)
+            if draft is not None:
+                draft.delete()
+                messages.success(request, _("The draft is discarded. The published content is unchanged."))
+        return HttpResponseRedirect(self.editorial_url("change", owner))
+
+    def ready_view(self, request, object_id):
+        owner = self.owner_or_404(request, object_id)
+        draft = editions.draft_of(owner)
+        if request.method == "POST" and draft is not None:
+            draft.state = DraftState.READY
+            draft.save(update_fields=["state"])
+            messages.success(request, _("The draft is marked ready for review."))
+        return HttpResponseRedirect(self.editorial_url("change", owner))
+
+    # -- history, compare, restore ---------------------------------------------------------------
+
+    def revisions_view(self, request, object_id):
+        owner = self.owner_or_404(request, object_id, change=False)
+        revisions = list(editions.owned(Revision, owner).select_related("user").order_by("-number"))
+        by_number = {revision.number: revision for revision in revisions}
+        entries = []
+        for revision in revisions:
+            previous = by_number.get(revision.number - 1)
+            changes = editions.compare(previous.records, revision.records) if previous else []
+            entries.append({"revision": revision, "changes": changes, "first": previous is None})
+        compared = None
+        try:
+            first, second = int(request.GET["older"]), int(request.GET["newer"])
+        except (KeyError, ValueError):
+            first = second = None
+        if first in by_number and second in by_number:
+            older, newer = sorted((by_number[first], by_number[second]), key=lambda r: r.number)
+            compared = {
+                "older": older,
+                "newer": newer,
+                "changes": editions.compare(older.records, newer.records),
+            }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "owner": owner,
+            "title": _("History of %(owner)s") % {"owner": owner},
+            "entries": entries,
+            "compared": compared,
+            "can_restore": self.has_change_permission(request, owner),
+            "change_url": self.editorial_url("change", owner),
+        }
+        return TemplateResponse(request, "admin/departments/revisions.html", context)
+
+    def restore_view(self, request, object_id, number):
+        owner = self.owner_or_404(request, object_id)
+        revision = get_object_or_404(editions.owned(Revision, owner), number=number)
+        if request.method == "POST":
+            editions.restore(owner, revision, request.user)
+            messages.success(
+                request,
+                _("Revision %(number)s is now a draft: preview it, then publish it to restore it.")
+                % {"number": number},
+            )
+        return HttpResponseRedirect(self.editorial_url("change", owner))

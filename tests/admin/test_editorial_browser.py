@@ -1,0 +1,90 @@
+"""The editorial workflow in a real browser, as an editor works: one language switch, save a draft,
+preview it in Chinese, publish it; a warning before leaving with unsaved changes."""
+
+import pytest
+from playwright.sync_api import expect
+
+from departments import models
+from tests.support.editors import EDITOR_PASSWORD
+
+pytest_plugins = ["tests.support.editor_fixtures"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("content"),
+]
+
+
+def log_in(page, live_server, user):
+    page.goto(f"{live_server.url}/en/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", EDITOR_PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#content-main")).to_be_visible()
+
+
+def public_text(chromium, url):
+    """The page as a patient in another browser gets it."""
+    context = chromium.new_context()
+    patient = context.new_page()
+    patient.goto(url)
+    text = patient.locator("main").inner_text()
+    context.close()
+    return text
+
+
+def test_an_editor_drafts_previews_in_chinese_and_publishes(chromium, live_server, editor, tmp_path):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, live_server, editor)
+    department = models.Department.objects.get(slug="spine-surgery")
+    figure = department.staffstats_set.get(slug="annual-operations")
+    public = f"{live_server.url}/en/departments/spine-surgery/"
+    assert "more than 3,000" in public_text(chromium, public)
+
+    page.goto(f"{live_server.url}/en/admin/departments/department/{department.pk}/change/")
+    # One switch for the form's language, named in each language, instead of a tab strip per field.
+    switch = page.locator("#modeltranslation-main-switch")
+    expect(switch).to_be_visible()
+    expect(switch.locator("option")).to_have_text(["English", "简体中文"])
+    assert page.get_by_label("Editing language").count() == 1
+    expect(page.locator(".ui-tabs-nav").first).to_be_hidden()
+    page.select_option("#modeltranslation-main-switch", label="简体中文")
+    expect(page.locator("#id_summary_zh_hans")).to_be_visible()
+    expect(page.locator("#id_summary_en")).to_be_hidden()
+
+    row = page.locator(f"input[name$='-id'][value='{figure.pk}']").locator("xpath=ancestor::tr")
+    row.locator("input[name$='-value']").fill("3500")
+    page.locator("input[name=_save_draft]").first.click()
+    expect(page.locator(".messagelist .success")).to_contain_text("The draft is saved")
+    assert "more than 3,000" in public_text(chromium, public)
+    page.screenshot(path=tmp_path / "draft.png", full_page=False)
+
+    with page.expect_popup() as popup:
+        page.get_by_role("link", name="Preview in 简体中文").click()
+    preview = popup.value
+    preview.wait_for_load_state()
+    expect(preview.locator("main")).to_contain_text("超过3,500例")
+    expect(preview.locator(".stale-notice")).to_contain_text("Preview of a draft")
+    preview.close()
+
+    page.get_by_role("button", name="Publish the saved draft").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("Published")
+    assert "more than 3,500" in public_text(chromium, public)
+    context.close()
+
+
+def test_leaving_a_form_with_unsaved_changes_asks_first(chromium, live_server, editor):
+    context = chromium.new_context()
+    page = context.new_page()
+    log_in(page, live_server, editor)
+    department = models.Department.objects.get(slug="spine-surgery")
+    page.goto(f"{live_server.url}/en/admin/departments/department/{department.pk}/change/")
+    page.fill("#id_summary_en", "Something typed and not saved.")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)  # the dialog is reported asynchronously, once the page is asked to close
+    assert dialogs == ["beforeunload"]
+    context.close()
