@@ -8,10 +8,12 @@ import re
 
 import pytest
 from django.test import Client, RequestFactory
+from jsonschema import Draft202012Validator
 
 from departments import selectors
-from departments.models import FACT_KINDS, Department, Hospital
+from departments.models import FACT_KINDS, Department, Hospital, Qualifier
 from departments.pages import api
+from tests.support.pages import DEPARTMENT_SLUGS
 
 pytestmark = pytest.mark.usefixtures("content")
 
@@ -151,3 +153,52 @@ def test_each_answer_costs_a_fixed_number_of_queries(django_assert_num_queries, 
     request = RequestFactory(headers={"host": "localhost"}).get("/api/v1/")
     with django_assert_num_queries(queries):
         assert view(request, **kwargs).status_code == 200
+
+
+# The description of the data (departments/pages/api_docs.py): for programs and for people.
+
+
+def openapi_document():
+    return json.loads(fetch("/api/v1/openapi.json").content)
+
+
+@pytest.mark.parametrize(
+    ("path", "operation"),
+    [
+        ("/api/v1/hospital/", "/hospital/"),
+        ("/api/v1/departments/", "/departments/"),
+        *((f"/api/v1/departments/{slug}/", "/departments/{slug}/") for slug in DEPARTMENT_SLUGS),
+    ],
+)
+def test_every_answer_is_exactly_as_the_openapi_description_says(path, operation):
+    """Each real answer validates against its schema, which allows no field it does not name: a
+    field the API gives but the description lacks (or the other way round) fails here."""
+    document = openapi_document()
+    schema = document["paths"][operation]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    validator = Draft202012Validator({**schema, "components": document["components"]})
+    errors = sorted(validator.iter_errors(json.loads(fetch(path).content)), key=str)
+    assert not errors, "\n".join(f"{list(error.absolute_path)}: {error.message}" for error in errors[:10])
+
+
+def test_the_openapi_description_is_valid_json_schema_and_names_the_sites_address():
+    document = openapi_document()
+    assert document["openapi"].startswith("3.1")
+    assert document["servers"] == [{"url": "http://testserver/api/v1"}]
+    for schema in document["components"]["schemas"].values():
+        Draft202012Validator.check_schema(schema)
+    assert set(document["components"]["schemas"]["Facts"]["properties"]) == set(FACT_KINDS)
+    # Described from the models: a figure's qualifier lists the model's own choices.
+    qualifier = document["components"]["schemas"]["StaffStats"]["properties"]["qualifier"]
+    assert set(qualifier["enum"]) == set(Qualifier.values)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_page_in_each_language_explains_the_data_and_links_every_address(language):
+    page = fetch(f"/{language}/open-data/").content.decode()
+    for path in ["/api/v1/hospital/", "/api/v1/departments/", "/api/v1/figures.csv", "/api/v1/openapi.json"]:
+        assert f'href="{path}"' in page
+    assert "/api/v1/departments/&lt;slug&gt;/" in page
+    assert '<link rel="alternate" type="application/json" href="/api/v1/openapi.json">' in page
+    for column in api.FIGURE_COLUMNS:
+        assert f"<code>{column}</code>" in page
+    assert ("Open data" if language == "en" else "开放数据") in page
