@@ -125,7 +125,7 @@ class ChineseRuns(HTMLParser):
         attrs = dict(attrs)
         classes = set((attrs.get("class") or "").split())
         self.boundary(tag in BLOCKS or bool(classes & BOXES))
-        if tag in ("br", "img", "meta", "link", "input", "source"):
+        if tag in ("br", "img", "meta", "link", "input", "source", "wbr"):
             return
         if self.skipping or tag in ("script", "style") or attrs.get("lang") == "en" or "cite" in classes:
             # English meets Chinese by the English rules; a source marker is a superscript.
@@ -141,7 +141,7 @@ class ChineseRuns(HTMLParser):
             return
         box = (
             self.open.pop()
-            if self.open and tag not in ("br", "img", "meta", "link", "input", "source")
+            if self.open and tag not in ("br", "img", "meta", "link", "input", "source", "wbr")
             else False
         )
         self.boundary(tag in BLOCKS or box)
