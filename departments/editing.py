@@ -30,7 +30,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from departments.content import editions, loader
+from departments.content import editions, loader, translations
 from departments.models.editorial import DraftState, Revision, Via
 from departments.pages.cache import STALE_NOTICE_SLOT
 
@@ -132,7 +132,14 @@ class EditorialAdmin:
         return [
             path(route, self.admin_site.admin_view(view), name="{}_{}_{}".format(*info, name))
             for route, view, name in own
-        ] + super().get_urls()
+        ] + [
+            path(
+                "translations/",
+                self.admin_site.admin_view(self.translations_view),
+                name="{}_{}_translations".format(*info),
+            ),
+            *super().get_urls(),
+        ]
 
     def editorial_url(self, name, owner, *args):
         info = self.opts.app_label, self.opts.model_name
@@ -184,6 +191,17 @@ class EditorialAdmin:
             owner.save(update_fields=["reviewed_on"])
         if changed:
             editions.record_revision(owner, via=Via.ADMIN, user=request.user)
+            self.warn_of_translation_gaps(request, owner)
+
+    def warn_of_translation_gaps(self, request, owner):
+        gaps = translations.gaps_of(owner)
+        if gaps:
+            listed = "; ".join(f"{gap.label} ({gap.field}: {gap.state})" for gap in gaps[:6])
+            messages.warning(
+                request,
+                _("Chinese to write or bring up to date here: %(list)s. See “Translations to do”.")
+                % {"list": listed + ("…" if len(gaps) > 6 else "")},
+            )
 
     def response_change(self, request, obj):
         if getattr(request, "editorial_capture", False):
@@ -263,6 +281,7 @@ class EditorialAdmin:
             "discard_url": self.editorial_url("discard", owner),
             "ready_url": self.editorial_url("ready", owner),
             "revisions_url": self.editorial_url("revisions", owner),
+            "translations_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_translations"),
             "latest_revision": editions.latest_revision(owner),
         }
 
@@ -353,6 +372,35 @@ class EditorialAdmin:
             draft.save(update_fields=["state"])
             messages.success(request, _("The draft is marked ready for review."))
         return HttpResponseRedirect(self.editorial_url("change", owner))
+
+    # -- translation at a glance -------------------------------------------------------------------
+
+    def translations_view(self, request):
+        """Every text of the site whose Chinese is missing or out of date, each linked to its form."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        rows = []
+        for gap in translations.all_gaps():
+            opts = gap.model._meta
+            entry = (
+                gap.owner
+                if gap.model is type(gap.owner)
+                else gap.model._default_manager.get_by_natural_key(*gap.key)
+            )
+            rows.append(
+                {
+                    "gap": gap,
+                    "url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[entry.pk]),
+                    "state": gap.state,
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Translations to do"),
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/departments/translations.html", context)
 
     # -- history, compare, restore ---------------------------------------------------------------
 
