@@ -1,13 +1,17 @@
-"""Page throughput against a static file of the same size, through the same gunicorn.
+"""Page throughput against a static file of the same size, through nginx and through gunicorn.
 
     make bench                       # the real content (4 departments)
     make bench BENCH_ARGS="--departments 1000"
 
-Starts gunicorn (2 workers, production settings, SQLite in a temporary folder) on loopback, warms
-up, then measures with wrk, in alternation and over several rounds: the overview, a department
-page, a Chinese department page, a search, a static file of the department page's size served
-by whitenoise, and a bare Django view returning the same bytes. Prints requests/s, p50 and p99
-(medians over the rounds) and the ratios page/static and page/bare, then the render path alone
+Starts gunicorn (2 workers, production settings, SQLite in a temporary folder) on loopback and
+Debian's nginx in front of it with the shipped deploy/nginx/hospital.conf (TLS, its page cache),
+plus a second nginx server block, same TLS, that serves a static file of the department page's
+size from disk. Warms up, then measures with wrk, in alternation and over several rounds: the
+static file and the department page through nginx; the overview, a department page, a Chinese
+department page, a search (cached: one query over and over; cold: every request a query not
+asked before), a static file of the same size served by whitenoise, and a bare Django view
+returning the same bytes, through gunicorn. Prints requests/s, p50 and p99 (medians over the
+rounds) and the ratios to nginx's static file and to gunicorn's, then the render path alone
 (in-process, cache bypassed, median of 200 renders) of the department page and the overview.
 """
 
@@ -18,6 +22,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -29,6 +34,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+sys.path.insert(0, str(ROOT))
+
+from tests.support.serving import NGINX, Nginx  # noqa: E402  (the tests' own nginx runner)
+
+# Every request a search not asked before: "spine surgery" in another mix of upper and lower case
+# (4,096 of them, more than a worker's search cache holds), the two wrk threads interleaved.
+COLD_SEARCH_LUA = """
+local threads = {}
+function setup(thread) thread:set("id", #threads); table.insert(threads, thread) end
+function init(args) counter = id end
+function request()
+  counter = counter + 2
+  local word = ""
+  local letters = "spinesurgery"
+  for i = 1, #letters do
+    local c = letters:sub(i, i)
+    if math.floor(counter / 2 ^ (i - 1)) % 2 == 1 then c = c:upper() end
+    word = word .. c
+  end
+  return wrk.format(nil, "/en/search/?q=" .. word:sub(1, 5) .. "+" .. word:sub(6))
+end
+"""
 
 
 def free_port():
@@ -66,9 +93,17 @@ def fetch(url):
         return response.status, response.read()
 
 
-def wrk(url, seconds, connections):
+def wrk(url, seconds, connections, script=None):
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            *(["-s", script] if script else []),
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -84,6 +119,14 @@ def wrk(url, seconds, connections):
 def to_ms(value):
     number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def fetch_any(url):
+    """GET over HTTP or HTTPS (nginx's certificate is self-signed)."""
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    with urllib.request.urlopen(url, timeout=30, context=context) as response:
+        return response.status, response.read()
 
 
 def render_times(env, slug, renders):
@@ -126,9 +169,12 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--renders", type=int, default=200)
+    parser.add_argument("--nginx-workers", type=int, default=1, help="nginx worker processes")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
     ensure_wrk()
+    if NGINX is None:
+        raise SystemExit("nginx is not installed (apt-get install nginx)")
 
     workdir = Path(tempfile.mkdtemp(prefix="hospital-bench-"))
     port = free_port()
@@ -139,7 +185,7 @@ def main():
         "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
         "DJANGO_HTTPS": "false",
         "DJANGO_DEBUG": "false",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SITE_URL": "http://127.0.0.1",
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
         "DJANGO_STATIC_ROOT": str(workdir / "static"),
@@ -204,27 +250,55 @@ def main():
         (workdir / "bare.html").write_bytes(page)
         server = start(str(workdir / "bare.html"))
         wait_up()
-
-        targets = {
-            "overview /en/": "/en/",
-            f"department /en/departments/{slug}/": f"/en/departments/{slug}/",
-            f"department /zh-hans/departments/{slug}/": f"/zh-hans/departments/{slug}/",
-            f"search {search}": search,
-            "static file, same size": "/static/bench/same-size.html",
-            "bare Django view, same bytes": "/bench/bare/",
-        }
-        for name, path in list(targets.items()):
-            try:
-                fetch(base + path)
-            except urllib.error.HTTPError as error:
-                print(f"Left out {name}: HTTP {error.code}")
-                del targets[name]
-                continue
-            subprocess.run(["wrk", "-t1", "-c4", "-d1s", base + path], capture_output=True, check=True)
-        runs = {name: [] for name in targets}
-        for _ in range(args.rounds):
-            for name, path in targets.items():
-                runs[name].append(wrk(base + path, args.seconds, args.connections))
+        (workdir / "nginx-static").mkdir()
+        (workdir / "nginx-static" / "same-size.html").write_bytes(page)
+        (workdir / "nginx").mkdir()
+        (workdir / "cold-search.lua").write_text(COLD_SEARCH_LUA)
+        static_port = free_port()
+        # The same TLS as the site's server block; the file from disk, as nginx serves any file.
+        static_server = (
+            f"    server {{\n        listen 127.0.0.1:{static_port} ssl http2;\n"
+            f"        ssl_certificate {workdir / 'nginx' / 'cert.pem'};\n"
+            f"        ssl_certificate_key {workdir / 'nginx' / 'key.pem'};\n"
+            "        ssl_protocols TLSv1.2 TLSv1.3;\n"
+            f"        location / {{ root {workdir / 'nginx-static'}; }}\n    }}\n"
+        )
+        nginx = Nginx(
+            workdir / "nginx",
+            [f"127.0.0.1:{port}"],
+            workdir,
+            workers=args.nginx_workers,
+            access_log=False,
+            extra=static_server,
+        )
+        with nginx:
+            via_nginx = f"https://127.0.0.1:{nginx.https_port}"
+            nginx_static = f"https://127.0.0.1:{static_port}"
+            targets = {
+                "nginx: static file, same size": nginx_static + "/same-size.html",
+                f"nginx: department /en/departments/{slug}/ (cache)": f"{via_nginx}/en/departments/{slug}/",
+                "gunicorn: static file, same size (whitenoise)": base + "/static/bench/same-size.html",
+                "gunicorn: overview /en/": base + "/en/",
+                f"gunicorn: department /en/departments/{slug}/": f"{base}/en/departments/{slug}/",
+                f"gunicorn: department /zh-hans/departments/{slug}/": f"{base}/zh-hans/departments/{slug}/",
+                f"gunicorn: search {search} (cached)": base + search,
+                "gunicorn: search, a new query each time (cold)": base + "/en/search/",
+                "gunicorn: bare Django view, same bytes": base + "/bench/bare/",
+            }
+            scripts = {"gunicorn: search, a new query each time (cold)": str(workdir / "cold-search.lua")}
+            for name, url in list(targets.items()):
+                try:
+                    if name not in scripts:
+                        fetch_any(url)
+                except urllib.error.HTTPError as error:
+                    print(f"Left out {name}: HTTP {error.code}")
+                    del targets[name]
+                    continue
+                subprocess.run(["wrk", "-t1", "-c4", "-d1s", url], capture_output=True, check=True)
+            runs = {name: [] for name in targets}
+            for _ in range(args.rounds):
+                for name, url in targets.items():
+                    runs[name].append(wrk(url, args.seconds, args.connections, scripts.get(name)))
     finally:
         if server:
             stop(server)
@@ -238,17 +312,18 @@ def main():
         }
         for name, rounds in runs.items()
     }
-    static = results["static file, same size"]
-    bare = results["bare Django view, same bytes"]
+    nginx_static = results["nginx: static file, same size"]
+    static = results["gunicorn: static file, same size (whitenoise)"]
     wrk_args = f"wrk -t2 -c{args.connections} -d{args.seconds}s"
-    print(f"\nPage size: {len(page):,} bytes; {wrk_args} × {args.rounds} rounds")
-    header = ("target", "req/s", "p50 ms", "p99 ms", "÷ static", "÷ bare")
-    print("| {:<48} | {:>8} | {:>7} | {:>7} | {:>8} | {:>7} | non-2xx |".format(*header))
-    print(f"|{'-' * 50}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 10}|{'-' * 9}|---------|")
+    print(f"\nPage size: {len(page):,} bytes; {wrk_args} × {args.rounds} rounds, in alternation")
+    header = ("target", "req/s", "p50 ms", "p99 ms", "÷ nginx static", "÷ gunicorn static")
+    print("| {:<62} | {:>8} | {:>7} | {:>7} | {:>14} | {:>17} | non-2xx |".format(*header))
+    print(f"|{'-' * 64}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 16}|{'-' * 19}|---------|")
     for name, r in results.items():
         print(
-            f"| {name:<48} | {r['rps']:>8.0f} | {r['p50_ms']:>7.2f} | {r['p99_ms']:>7.2f} "
-            f"| {r['rps'] / static['rps']:>8.2f} | {r['rps'] / bare['rps']:>7.2f} | {r['failures']:>7} |"
+            f"| {name:<62} | {r['rps']:>8.0f} | {r['p50_ms']:>7.2f} | {r['p99_ms']:>7.2f} "
+            f"| {r['rps'] / nginx_static['rps']:>14.2f} | {r['rps'] / static['rps']:>17.2f} "
+            f"| {r['failures']:>7} |"
         )
     render_ms = render_times(env, slug, args.renders)
     print(f"\nRender path (in-process, no page cache, median of {args.renders}):")
