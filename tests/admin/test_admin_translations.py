@@ -52,11 +52,9 @@ def spine_form(client):
 
 
 def test_one_page_lists_missing_and_out_of_date_chinese_and_a_save_says_so(editor_client, content):
-    from departments.models import Department, Leader
-    from tests.support.editors import admin_url, page_text
-
     from departments.content import editions
-    from departments.models import Via
+    from departments.models import Department, Leader, Via
+    from tests.support.editors import admin_url, page_text
 
     editions.record_revision(Department.objects.get(slug="spine-surgery"), via=Via.LOADDATA)  # as loaded
     department, data = spine_form(editor_client)
