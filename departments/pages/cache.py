@@ -53,9 +53,6 @@ PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=1, stale-if-error=86400"
 # Search results: browsers and shared caches alike must ask each time (the ETag still saves the body).
 SEARCH_CACHE_CONTROL = "no-cache"
 LOCAL_PAGES_PER_WORKER = 500
-# Each worker's search cache: at most this many bytes of pages (plain and gzipped), oldest used
-# dropped first. A results page is 10 to 40 KB, so this holds some hundreds of queries.
-SEARCH_CACHE_BYTES = 8 * 1024 * 1024
 CACHED_HEADERS = (
     "Content-Type",
     "Content-Language",
@@ -212,7 +209,8 @@ class PublicPageCacheMiddleware:
         # This worker's pages by URL, each the last rendered, whatever its content version.
         self.local = {}
         self.lock = threading.Lock()
-        self.searches = SearchCache(SEARCH_CACHE_BYTES)
+        # At most settings.SEARCH_CACHE_BYTES of pages (plain and gzipped; 8 MB: some hundreds of queries).
+        self.searches = SearchCache(settings.SEARCH_CACHE_BYTES)
 
     @functools.cached_property
     def search_paths(self):
