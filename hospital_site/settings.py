@@ -33,6 +33,9 @@ PRODUCTION = env_bool("DJANGO_PRODUCTION")
 DEBUG = env_bool("DJANGO_DEBUG")
 # The site is reached over HTTPS (through the TLS-terminating proxy): on by default in production.
 HTTPS = env_bool("DJANGO_HTTPS", default=PRODUCTION)
+# A second person publishes: editors save drafts and mark them ready; only users with the
+# "publish_content" permission publish (departments/editing.py). Off: every editor publishes.
+CONTENT_REVIEW_REQUIRED = env_bool("DJANGO_CONTENT_REVIEW_REQUIRED")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
