@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from departments.models.choices import (
     COMPARED_METRICS,
@@ -58,13 +59,17 @@ class FactManager(models.Manager):
 class Fact(ContentRules):
     """A fact about either the hospital or one department, with its provenance."""
 
-    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, null=True, blank=True)
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, null=True, blank=True)
-    slug = models.SlugField(help_text=_("Identifies this entry among its owner's, in fixtures."))
-    position = models.PositiveSmallIntegerField(default=0)
+    hospital = models.ForeignKey(
+        Hospital, verbose_name=_("hospital"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    slug = models.SlugField(_("slug"), help_text=_("Identifies this entry among its owner's, in fixtures."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     source = source_field()
     source_phrase = models.TextField(
-        blank=True, help_text=_("The exact words of the source text this entry rests on.")
+        _("source phrase"), blank=True, help_text=_("The exact words of the source text this entry rests on.")
     )
 
     objects = FactManager()
@@ -120,9 +125,15 @@ class Fact(ContentRules):
 class QualifiedFigure(Fact):
     """A number as the source states it: a value, a unit, and how exact it is."""
 
-    value = models.PositiveBigIntegerField(validators=[MinValueValidator(0, NOT_NEGATIVE)])
-    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.COUNT)
-    qualifier = models.CharField(max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT)
+    value = models.PositiveBigIntegerField(_("value"), validators=[MinValueValidator(0, NOT_NEGATIVE)])
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.COUNT)
+    qualifier = models.CharField(
+        _("qualifier"),
+        max_length=10,
+        choices=Qualifier.choices,
+        default=Qualifier.EXACT,
+        help_text=_("How exact the figure is, as the source states it."),
+    )
 
     class Meta(Fact.Meta):
         abstract = True
@@ -170,9 +181,11 @@ class StaffStats(QualifiedFigure):
 
     COMPARED_METRICS = COMPARED_METRICS
 
-    metric = models.CharField(max_length=40, choices=Metric.choices)
+    metric = models.CharField(_("metric"), max_length=40, choices=Metric.choices)
     headline = models.BooleanField(
-        default=False, help_text=_("Shown with the department in the directory and on the overview.")
+        _("headline"),
+        default=False,
+        help_text=_("Shown with the department in the directory and on the overview."),
     )
 
     class Meta(QualifiedFigure.Meta):
@@ -199,10 +212,12 @@ class ResearchFigure(QualifiedFigure):
 
     Metric = ResearchMetric
 
-    metric = models.CharField(max_length=20, choices=Metric.choices)
-    description = models.CharField(max_length=400, blank=True)
+    metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
+    description = models.CharField(_("description"), max_length=400, blank=True)
 
     class Meta(QualifiedFigure.Meta):
+        verbose_name = _("research figure")
+        verbose_name_plural = _("research figures")
         constraints = [
             *QualifiedFigure.Meta.constraints,
             one_of("metric", ResearchMetric, "researchfigure_metric_valid"),
@@ -220,11 +235,12 @@ class Accreditation(Fact):
 
     Kind = AccreditationKind
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    name = models.CharField(max_length=300)
-    granting_body = models.CharField(max_length=300, blank=True)
-    year = year_field(null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=300)
+    granting_body = models.CharField(_("granting body"), max_length=300, blank=True)
+    year = year_field(verbose_name=_("year"), null=True, blank=True)
     count = models.PositiveSmallIntegerField(
+        _("count"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1, AT_LEAST_ONE)],
@@ -232,6 +248,8 @@ class Accreditation(Fact):
     )
 
     class Meta(Fact.Meta):
+        verbose_name = _("accreditation")
+        verbose_name_plural = _("accreditations")
         constraints = [
             *Fact.Meta.constraints,
             FieldRule(
@@ -260,12 +278,19 @@ class Leader(Fact):
     Role = LeaderRole
 
     # People's names keep the source's romanization in every language.
-    name = models.CharField(max_length=200)
-    title = models.CharField(max_length=100, blank=True, help_text=_("For example: Professor."))
-    role = models.CharField(max_length=20, choices=Role.choices)
-    description = models.CharField(max_length=400, blank=True)
+    name = models.CharField(pgettext_lazy("a person's", "name"), max_length=200)
+    title = models.CharField(
+        pgettext_lazy("a person's", "title"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example: Professor."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    description = models.CharField(_("description"), max_length=400, blank=True)
 
     class Meta(Fact.Meta):
+        verbose_name = _("leader")
+        verbose_name_plural = _("leaders")
         constraints = [
             *Fact.Meta.constraints,
             one_of("role", LeaderRole, "leader_role_valid"),
@@ -282,24 +307,30 @@ class Leader(Fact):
 class Procedure(Fact):
     """A treatment or technique the department offers; some were firsts in the province."""
 
-    name = models.CharField(max_length=300)
-    abbreviations = models.CharField(max_length=100, blank=True, help_text=_("For example: PPH, TST, RPH."))
-    description = models.CharField(max_length=400, blank=True)
-    first_in_province = models.BooleanField(default=False)
+    name = models.CharField(_("name"), max_length=300)
+    abbreviations = models.CharField(
+        _("abbreviations"), max_length=100, blank=True, help_text=_("For example: PPH, TST, RPH.")
+    )
+    description = models.CharField(_("description"), max_length=400, blank=True)
+    first_in_province = models.BooleanField(
+        _("first in province"), default=False, help_text=_("The first in Jilin Province, as the source says.")
+    )
 
     class Meta(Fact.Meta):
-        pass
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
 
     def __str__(self):
         return self.name
 
 
 class Condition(Fact):
-    name = models.CharField(max_length=300)
-    examples = models.CharField(max_length=300, blank=True)
+    name = models.CharField(_("name"), max_length=300)
+    examples = models.CharField(_("examples"), max_length=300, blank=True)
 
     class Meta(Fact.Meta):
-        pass
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
 
     def __str__(self):
         return self.name
@@ -308,10 +339,12 @@ class Condition(Fact):
 class Partner(Fact):
     Kind = PartnerKind
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    name = models.CharField(max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=300)
 
     class Meta(Fact.Meta):
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
         constraints = [
             *Fact.Meta.constraints,
             one_of("kind", PartnerKind, "partner_kind_valid"),
@@ -325,11 +358,13 @@ class Partner(Fact):
 
 
 class Milestone(Fact):
-    year = year_field()
-    month = month_field()
-    text = models.CharField(max_length=400)
+    year = year_field(verbose_name=_("year"))
+    month = month_field(verbose_name=_("month"))
+    text = models.CharField(_("text"), max_length=400)
 
     class Meta(Fact.Meta):
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
         ordering = ["year", "month", "position"]
         constraints = [
             *Fact.Meta.constraints,
@@ -356,9 +391,10 @@ class Milestone(Fact):
 class Facility(Fact):
     """A centre, ward or service the hospital runs."""
 
-    name = models.CharField(max_length=300)
+    name = models.CharField(_("name"), max_length=300)
 
     class Meta(Fact.Meta):
+        verbose_name = _("facility")
         verbose_name_plural = _("facilities")
 
     def __str__(self):
@@ -368,10 +404,11 @@ class Facility(Fact):
 class TeachingProgramme(Fact):
     """A group of students or trainees the department teaches."""
 
-    name = models.CharField(max_length=300)
+    name = models.CharField(_("name"), max_length=300)
 
     class Meta(Fact.Meta):
-        pass
+        verbose_name = _("teaching programme")
+        verbose_name_plural = _("teaching programmes")
 
     def __str__(self):
         return self.name

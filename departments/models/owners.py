@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from departments.models.choices import COMPARED_METRICS
 from departments.models.rules import (
@@ -66,24 +67,31 @@ def visiting_details(owner):
 
 
 class Hospital(ContentRules):
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=200)
-    other_name = models.CharField(max_length=200, blank=True)
-    city = models.CharField(max_length=100)
-    province = models.CharField(max_length=100)
-    founded_year = year_field()
-    grade = models.CharField(max_length=100, blank=True)
-    summary = models.CharField(max_length=300, help_text=_("One sentence for listings and search engines."))
-    description = models.TextField(help_text=_("Paragraphs separated by a blank line."))
-    motto = models.CharField(max_length=200, blank=True)
+    slug = models.SlugField(_("slug"), unique=True, help_text=_("The hospital's name in its web address."))
+    name = models.CharField(_("name"), max_length=200)
+    other_name = models.CharField(_("other name"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    province = models.CharField(_("province"), max_length=100)
+    founded_year = year_field(verbose_name=pgettext_lazy("hospital", "founded year"))
+    grade = models.CharField(_("grade"), max_length=100, blank=True)
+    summary = models.CharField(
+        _("summary"), max_length=300, help_text=_("One sentence for listings and search engines.")
+    )
+    description = models.TextField(_("description"), help_text=_("Paragraphs separated by a blank line."))
+    motto = models.CharField(pgettext_lazy("hospital", "motto"), max_length=200, blank=True)
     # The source texts give no contact details; these stay empty until the hospital supplies them.
-    address = models.CharField(max_length=300, blank=True)
-    phone = models.CharField(max_length=50, blank=True)
-    website = models.URLField(blank=True)
-    visiting_information = models.TextField(blank=True)
-    photo = models.ImageField(upload_to="photos/hospital/", blank=True)
-    photo_alt = models.CharField(max_length=300, blank=True)
-    reviewed_on = models.DateField(help_text=_("When this content was last reviewed."))
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    visiting_information = models.TextField(_("visiting information"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="photos/hospital/", blank=True)
+    photo_alt = models.CharField(
+        _("photo alt"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+    reviewed_on = models.DateField(_("reviewed on"), help_text=_("When this content was last reviewed."))
     source = source_field()
 
     objects = SlugManager()
@@ -97,6 +105,8 @@ class Hospital(ContentRules):
     visiting_details = property(visiting_details)
 
     class Meta:
+        verbose_name = _("hospital")
+        verbose_name_plural = _("hospitals")
         ordering = ["slug"]
         constraints = [
             FieldRule(
@@ -129,24 +139,35 @@ class Hospital(ContentRules):
 
 
 class Department(ContentRules):
-    hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="departments")
-    slug = models.SlugField(unique=True)
-    position = models.PositiveSmallIntegerField(default=0, help_text=_("Order in the directory."))
-    name = models.CharField(max_length=200)
-    other_name = models.CharField(max_length=200, blank=True)
-    summary = models.CharField(max_length=300, help_text=_("One sentence for listings and search engines."))
-    description = models.TextField(help_text=_("Paragraphs separated by a blank line."))
-    founded_year = year_field(null=True, blank=True)
-    founded_month = month_field()
-    motto = models.CharField(max_length=300, blank=True)
+    hospital = models.ForeignKey(
+        Hospital, verbose_name=_("hospital"), on_delete=models.PROTECT, related_name="departments"
+    )
+    slug = models.SlugField(_("slug"), unique=True, help_text=_("The department's name in its web address."))
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in the directory.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    other_name = models.CharField(_("other name"), max_length=200, blank=True)
+    summary = models.CharField(
+        _("summary"), max_length=300, help_text=_("One sentence for listings and search engines.")
+    )
+    description = models.TextField(_("description"), help_text=_("Paragraphs separated by a blank line."))
+    founded_year = year_field(verbose_name=pgettext_lazy("department", "founded year"), null=True, blank=True)
+    founded_month = month_field(verbose_name=pgettext_lazy("department", "founded month"))
+    motto = models.CharField(pgettext_lazy("department", "motto"), max_length=300, blank=True)
     # Not in the source texts; designed places that stay empty until supplied.
-    location = models.CharField(max_length=300, blank=True)
-    phone = models.CharField(max_length=50, blank=True)
-    opening_hours = models.CharField(max_length=300, blank=True)
-    booking_information = models.TextField(blank=True)
-    photo = models.ImageField(upload_to="photos/departments/", blank=True)
-    photo_alt = models.CharField(max_length=300, blank=True)
-    reviewed_on = models.DateField(help_text=_("When this content was last reviewed."))
+    location = models.CharField(_("location"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=300, blank=True)
+    booking_information = models.TextField(_("booking information"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="photos/departments/", blank=True)
+    photo_alt = models.CharField(
+        _("photo alt"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+    reviewed_on = models.DateField(_("reviewed on"), help_text=_("When this content was last reviewed."))
     source = source_field()
 
     objects = SlugManager()
@@ -160,6 +181,8 @@ class Department(ContentRules):
     visiting_details = property(visiting_details)
 
     class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
         ordering = ["position", "name"]
         constraints = [
             FieldRule(

@@ -26,6 +26,7 @@ class Source(ContentRules):
     Kind = SourceKind
 
     name = models.CharField(
+        _("name"),
         max_length=100,
         unique=True,
         help_text=_(
@@ -33,14 +34,20 @@ class Source(ContentRules):
             "for another document, a short name of your own (for example annual-report-2024)."
         ),
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DOCUMENT)
-    title = models.CharField(max_length=300)
-    published_on = models.DateField(null=True, blank=True, help_text=_("When the document was published."))
-    url = models.URLField(blank=True, help_text=_("Where the document can be read, if it is public."))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DOCUMENT)
+    title = models.CharField(_("title"), max_length=300)
+    published_on = models.DateField(
+        _("published on"), null=True, blank=True, help_text=_("When the document was published.")
+    )
+    url = models.URLField(
+        _("URL"), blank=True, help_text=_("Where the document can be read, if it is public.")
+    )
 
     objects = SourceManager()
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=~models.Q(name=""), name="source_name_not_empty"),
@@ -65,6 +72,8 @@ def source_field():
     """A content row's source: named by the source's name, so fixtures read "spine-surgery.txt"."""
     return models.ForeignKey(
         Source,
+        verbose_name=_("source"),
+        help_text=_("The text or document this rests on."),
         on_delete=models.PROTECT,
         to_field="name",
         db_column="source",

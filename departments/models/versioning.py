@@ -8,14 +8,17 @@ request, by selectors.content_state().
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ContentVersion(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
-    version = models.PositiveBigIntegerField(default=1)
-    changed_at = models.DateTimeField()
+    version = models.PositiveBigIntegerField(_("version"), default=1)
+    changed_at = models.DateTimeField(_("changed at"))
 
     class Meta:
+        verbose_name = _("content version")
+        verbose_name_plural = _("content versions")
         constraints = [models.CheckConstraint(condition=Q(id=1), name="contentversion_is_single_row")]
 
     def __str__(self):
