@@ -74,6 +74,12 @@ class Change:
     def label(self):
         return record_label(self.key)
 
+    @property
+    def labelled_fields(self):
+        """(name, the field's label as editors read it, old, new): "summary [zh-hans]"."""
+        model = apps.get_model(self.key[0])
+        return [(name, model._meta.get_field(name).verbose_name, old, new) for name, old, new in self.fields]
+
 
 def compare(old_records, new_records):
     """Record by record, field by field: what changed from the old records to the new."""

@@ -143,6 +143,7 @@ def test_discarding_a_draft_leaves_the_published_content_as_it_was(editor_client
 
 
 def test_a_draft_can_remove_a_fact_and_the_history_restores_it(editor_client, editor):
+    editions.record_revision(spine(), via=Via.LOADDATA)  # the content as staff loaded it
     response = department_change(editor_client, spine())
     data = form_data(response)
     prefix = inline_prefix(response, models.Leader)
@@ -153,7 +154,6 @@ def test_a_draft_can_remove_a_fact_and_the_history_restores_it(editor_client, ed
     )
     retiring = next(n for n, form in enumerate(leaders) if form.instance.slug == "zhang-shaokun")
     data[f"{prefix}-{retiring}-DELETE"] = "on"
-    editions.record_revision(spine(), via=Via.LOADDATA)  # the content as loaded
     save_draft(editor_client, data)
     assert models.Leader.objects.filter(slug="zhang-shaokun").exists()  # still public
     editor_client.post(editorial_url("publish"))
