@@ -6,7 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The PostgreSQL run of the suite; `make test` uses it when the server answers.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hospital
-# pytest-xdist workers: one per core of the 2-core machines this runs on (PYTEST_WORKERS=0: one process).
+# pytest-xdist workers: one per core of the 2-core machines this runs on (PYTEST_WORKERS=0: one process);
+# tests marked with one xdist_group (a module's shared deployment) run on one worker.
 PYTEST_WORKERS ?= 2
 
 .PHONY: run setup install install-dev test test-sqlite test-postgres test-deep lint format check bench screenshots observatory export clean
@@ -57,12 +58,12 @@ format: install-dev
 
 test-sqlite:
 	@[ -x /usr/bin/chromium ] || echo "NOTE: no Chromium at /usr/bin/chromium: the browser tests will be SKIPPED (apt-get install chromium fonts-noto-cjk)."
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test-postgres:
 	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect('$(TEST_DATABASE_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "Running the suite again on PostgreSQL ($(TEST_DATABASE_URL))"; \
-		DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(PYTEST_WORKERS); \
+		DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "CI=true and PostgreSQL does not answer at $(TEST_DATABASE_URL)"; exit 1; \
 	else \

@@ -295,6 +295,16 @@ class EditorialAdmin:
         if draft is None:
             messages.info(request, _("There is no draft to preview: the public page shows the content."))
             return HttpResponseRedirect(self.editorial_url("change", owner))
+        # The notice speaks the editor's language (the admin's), the page its own.
+        banner = format_html(
+            '<div class="stale-notice" role="status" lang="{}">'
+            '<p><strong>{}</strong> {} <a href="{}">{}</a></p></div>',
+            translation.get_language(),
+            _("Preview of a draft."),
+            _("Patients do not see this until it is published."),
+            self.editorial_url("change", owner),
+            _("Back to the draft"),
+        )
         with editions.draft_applied(owner, draft), translation.override(language):
             url = owner.get_absolute_url()
             match = resolve(url)
@@ -303,14 +313,6 @@ class EditorialAdmin:
             response = match.func(request, *match.args, **match.kwargs)
             if hasattr(response, "render"):
                 response.render()
-            banner = format_html(
-                '<div class="stale-notice" role="status"><p><strong>{}</strong> {} <a href="{}">{}</a></p>'
-                "</div>",
-                _("Preview of a draft."),
-                _("Patients do not see this until it is published."),
-                self.editorial_url("change", owner),
-                _("Back to the draft"),
-            )
         response.public_page = False  # never into the page cache
         response.content = response.content.replace(STALE_NOTICE_SLOT, banner.encode(), 1)
         response["Cache-Control"] = "private, no-store"

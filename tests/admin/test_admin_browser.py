@@ -76,6 +76,7 @@ def test_an_editor_changes_a_figure_and_sees_it_on_the_public_page(
     page.set_input_files(
         "#id_photo", files=[{"name": "ward.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes()}]
     )
+    page.select_option("#modeltranslation-main-switch", label="English")  # its English description
     page.fill("#id_photo_alt_en", "The spine surgery ward")
 
     page.click("input[name=_save]")
@@ -168,7 +169,16 @@ def test_an_editor_types_paragraphs_and_a_location_and_patients_see_them(watched
     )
     page.goto(f"{live_server.url}/en/departments/spine-surgery/")
     about = page.locator("section[aria-labelledby=about] > p:not(.motto)")
-    assert about.all_inner_texts() == ["First paragraph.", "Second paragraph."]
+    # Each paragraph as typed, followed by its source marker (a department's prose cites its text).
+    texts = about.evaluate_all(
+        """paragraphs => paragraphs.map(paragraph => {
+            const copy = paragraph.cloneNode(true);
+            copy.querySelectorAll(".cite").forEach(marker => marker.remove());
+            return copy.textContent.trim();
+        })"""
+    )
+    assert texts == ["First paragraph.", "Second paragraph."]
+    assert about.locator(".cite").count() == 2
     assert "Building 2, 3rd floor" in page.inner_text("section[aria-labelledby=visiting]")
     page.goto(f"{live_server.url}/zh-hans/departments/spine-surgery/")
     assert "二号楼三层" in page.inner_text("section[aria-labelledby=visiting]")

@@ -35,6 +35,8 @@ from tests.support.serving import (
     wait_for,
 )
 
+# One deployment for the module: its tests go to one pytest-xdist worker (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("two-hosts")
 PROXIED = {"X-Forwarded-Proto": "https"}
 SPINE = "/en/departments/spine-surgery/"
 STALE_EN = "This page may be out of date"

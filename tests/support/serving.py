@@ -424,6 +424,11 @@ class RedisServer:
         self.process.terminate()
         self.process.wait(timeout=10)
 
+    def stored_keys(self):
+        import redis
+
+        return redis.Redis(port=self.port, socket_timeout=2).keys("*")
+
     def __enter__(self):
         self.start()
         return self
@@ -435,14 +440,14 @@ class RedisServer:
 
 
 class CuttableProxy:
-    """A TCP proxy to a server, whose connections the test can cut and restore (as a network fault
-    or a server restart does)."""
+    """A TCP proxy to a server, whose connections the test can cut and restore."""
 
     def __init__(self, target):
         self.target = target
         self.port = free_port()
         self.connections = []
         self.listener = None
+        self.hanging = False
         self.lock = threading.Lock()
 
     def restore(self):
@@ -450,16 +455,25 @@ class CuttableProxy:
         threading.Thread(target=self.accept, args=(self.listener,), daemon=True).start()
 
     def cut(self):
-        """The listener refuses, every open connection is reset."""
+        """As a network fault: the listener refuses, every open connection is reset."""
+        # shutdown() first: close() alone leaves a socket that a thread is accepting on listening.
         with contextlib.suppress(OSError):
             self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
         with self.lock:
             for connection in self.connections:
                 with contextlib.suppress(OSError):
+                    # Linger 0: closing resets the connection, as a network fault does.
                     connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                     connection.close()
             self.connections.clear()
+
+    def hang(self):
+        """As a server that stops answering: open connections are reset, new ones are accepted
+        and never answered (so the site waits for its connect timeout)."""
+        self.hanging = True
+        self.cut()
+        self.restore()
 
     def accept(self, listener):
         while True:
@@ -467,11 +481,11 @@ class CuttableProxy:
                 client, _ = listener.accept()
             except OSError:
                 return
-            try:
-                server = socket.create_connection(self.target)
-            except OSError:
-                client.close()
+            if self.hanging:
+                with self.lock:
+                    self.connections.append(client)
                 continue
+            server = socket.create_connection(self.target)
             with self.lock:
                 self.connections += [client, server]
             for source, sink in ((client, server), (server, client)):
@@ -495,6 +509,9 @@ class CuttableProxy:
 
     def __exit__(self, *exc_info):
         self.cut()
+
+
+# --- Redis -----------------------------------------------------------------------------------
 
 
 class Load:
