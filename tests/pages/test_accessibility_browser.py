@@ -5,8 +5,8 @@ browser tab, so the fixtures are loaded once per test rather than once per page.
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.support.axe import violations
 from tests.support.pages import LANGUAGES, public_urls
 
 pytestmark = [
@@ -15,26 +15,10 @@ pytestmark = [
     pytest.mark.usefixtures("content"),
 ]
 
-WCAG_A_AND_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE = Axe()
-
 
 def open_tab(chromium, width, height=900, **options):
     context = chromium.new_context(viewport={"width": width, "height": height}, **options)
     return context, context.new_page()
-
-
-def violations(page, rules=None):
-    options = {"resultTypes": ["violations"]}
-    options["runOnly"] = (
-        {"type": "rule", "values": rules} if rules else {"type": "tag", "values": WCAG_A_AND_AA}
-    )
-    results = AXE.run(page, options=options)
-    return [
-        f"{item['id']} ({item['impact']}): {node['target']} {node['failureSummary']}"
-        for item in results.response["violations"]
-        for node in item["nodes"]
-    ]
 
 
 @pytest.mark.parametrize("width", [375, 1280])

@@ -7,8 +7,8 @@ asks; nothing that moves.
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.support.axe import violations
 from tests.support.pages import CONTENT_PAGES, LANGUAGES, public_urls
 
 pytestmark = [
@@ -17,24 +17,9 @@ pytestmark = [
     pytest.mark.usefixtures("content"),
 ]
 
-WCAG_A_AND_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE = Axe()
 LABELS = {"en": ("Text size", ["Standard", "Large", "Largest"]), "zh-hans": ("字号", ["标准", "大", "特大"])}
 # The root font size of each step, in CSS pixels, with the browser's default of 16.
 SIZES = {"standard": 16, "large": 20, "largest": 24}
-
-
-def violations(page, rules=None):
-    options = {"resultTypes": ["violations"]}
-    options["runOnly"] = (
-        {"type": "rule", "values": rules} if rules else {"type": "tag", "values": WCAG_A_AND_AA}
-    )
-    results = AXE.run(page, options=options)
-    return [
-        f"{item['id']} ({item['impact']}): {node['target']} {node['failureSummary']}"
-        for item in results.response["violations"]
-        for node in item["nodes"]
-    ]
 
 
 def root_font_size(page):
