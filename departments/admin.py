@@ -206,6 +206,9 @@ def fact_inline(model, owner):
             "prepopulated_fields": {"slug": slug_source(model)},
             "extra": 0,
             "show_change_link": True,
+            # Folded, with their count in the heading (editorial.js), so that the form is short; a
+            # section with an error opens by itself (Django's inlines are not folded then).
+            "classes": ["collapse"],
         },
     )
 

@@ -15,11 +15,10 @@ else published the same owner is refused on save, saying who changed what and wh
 editor's input kept.
 """
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -28,87 +27,13 @@ from django.urls import path, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from departments.content import editions, loader, translations
+from departments.editing_forms import edition_form, error_links, posted_with_current_ids
 from departments.models.editorial import DraftState, Revision, Via
 from departments.pages.cache import STALE_NOTICE_SLOT
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
-
-
-def changes_summary(changes, most=8):
-    """A short list of what changed, for a message: "Leader: spine-surgery/liu-yi (title)"."""
-    items = [
-        f"{change.label} ({', '.join(name for name, _old, _new in change.fields)})"
-        if change.kind == "changed"
-        else f"{change.label} ({_(change.kind)})"
-        for change in changes[:most]
-    ]
-    if len(changes) > most:
-        items.append(_("and %(count)s more") % {"count": len(changes) - most})
-    return "; ".join(items)
-
-
-def edition_form(form_class, owner):
-    """The admin's form with the revision it was opened on, so a save after someone else published
-    is refused (a lost update), saying who changed what, with the editor's input kept."""
-    latest = editions.latest_revision(owner)
-    number = latest.number if latest else 0
-
-    class EditionForm(form_class):
-        edition = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=number)
-
-        def clean(self):
-            cleaned = super().clean()
-            opened_on = cleaned.get("edition") or 0
-            if opened_on < number:
-                opened = editions.owned(Revision, owner).filter(number=opened_on).first()
-                changed = editions.compare(opened.records, latest.records) if opened else []
-                # The next save, after the editor has looked, goes through.
-                self.data = self.data.copy()
-                self.data[self.add_prefix("edition")] = number
-                raise ValidationError(
-                    gettext_lazy(
-                        "Since you opened this form, %(who)s published a change (%(when)s): %(what)s. "
-                        "Your input is kept below: check it against theirs, then save again."
-                    ),
-                    code="lost_update",
-                    params={
-                        "who": latest.user or latest.get_via_display(),
-                        "when": timezone.localtime(latest.created_at).strftime("%Y-%m-%d %H:%M"),
-                        "what": changes_summary(changed) or _("see the history"),
-                    },
-                )
-            return cleaned
-
-    return EditionForm
-
-
-def posted_with_current_ids(request, owner):
-    """The posted form with each inline row's id made the id its row has now.
-
-    A form shown from a draft holds the ids of rows the draft adds, given when the draft was
-    applied for showing and rolled back since; applied again for this request they may have
-    other ids (PostgreSQL's sequences never hand one out twice). Each row is found by its slug,
-    which is its natural key within its owner.
-    """
-    data = request.POST.copy()
-    for name, value in request.POST.items():
-        if not (name.endswith("-id") and value and f"{name[:-3]}-slug" in data):
-            continue
-        prefix = name[:-3]
-        for model in editions.checks.fact_models():
-            if not prefix.startswith(f"{model._meta.model_name}_set-"):
-                continue
-            facts = model._base_manager.filter(**editions.owner_filter(owner))
-            if facts.filter(pk=value).exists():
-                break
-            row = facts.filter(slug=data[f"{prefix}-slug"]).values_list("pk", flat=True).first()
-            if row is not None:
-                data[name] = str(row)
-            break
-    return data
 
 
 class EditorialAdmin:
@@ -262,6 +187,12 @@ class EditorialAdmin:
             )
             return HttpResponseRedirect(request.path)
         return response
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["error_links"] = error_links(
+            context.get("adminform"), context.get("inline_admin_formsets", [])
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def editorial_context(self, request, owner, draft):
         return {

@@ -30,3 +30,27 @@
     });
   });
 }());
+
+/* Each section of facts says how many it holds ("Leaders (4)"), and on a narrow screen each row's
+   fields are stacked, each under its column's name, instead of a table to scroll sideways. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var groups = document.querySelectorAll(".inline-group .tabular");
+    for (var i = 0; i < groups.length; i += 1) {
+      var heading = groups[i].querySelector(".inline-heading");
+      var rows = groups[i].querySelectorAll("tr.form-row.has_original").length;
+      if (heading) { heading.appendChild(document.createTextNode(" (" + rows + ")")); }
+      var names = [];
+      var headers = groups[i].querySelectorAll("thead th");
+      for (var h = 0; h < headers.length; h += 1) { names.push(headers[h].textContent.trim()); }
+      var lines = groups[i].querySelectorAll("tbody tr");
+      for (var r = 0; r < lines.length; r += 1) {
+        var cells = lines[r].querySelectorAll("td");
+        for (var c = 0; c < cells.length; c += 1) {
+          if (names[c]) { cells[c].setAttribute("data-label", names[c]); }
+        }
+      }
+    }
+  });
+}());

@@ -64,7 +64,10 @@ def test_an_editor_changes_a_figure_and_sees_it_on_the_public_page(
     page.select_option("#modeltranslation-main-switch", label="简体中文")  # one switch for the form
     page.fill("#id_summary_zh_hans", "脊柱外科：在浏览器里修改的简介。")
 
-    # The figure, in its inline row.
+    # The figure, in its inline row (in its section, which opens on a click and counts its rows).
+    summary = page.locator("#staffstats_set-group summary")
+    expect(summary).to_contain_text(f"({department.staffstats_set.count()})")
+    summary.click()
     row = next(
         index
         for index in range(department.staffstats_set.count())

@@ -54,6 +54,7 @@ def test_an_editor_drafts_previews_in_chinese_and_publishes(chromium, live_serve
     expect(page.locator("#id_summary_zh_hans")).to_be_visible()
     expect(page.locator("#id_summary_en")).to_be_hidden()
 
+    page.locator("#staffstats_set-group summary").click()  # the figures' section, folded
     row = page.locator(f"input[name$='-id'][value='{figure.pk}']").locator("xpath=ancestor::tr")
     row.locator("input[name$='-value']").fill("3500")
     page.locator("input[name=_save_draft]").first.click()
@@ -87,4 +88,33 @@ def test_leaving_a_form_with_unsaved_changes_asks_first(chromium, live_server, e
     page.close(run_before_unload=True)
     page.wait_for_timeout(500)  # the dialog is reported asynchronously, once the page is asked to close
     assert dialogs == ["beforeunload"]
+    context.close()
+
+
+def test_on_a_phone_a_fact_row_reads_top_to_bottom_and_errors_link_to_their_fields(
+    chromium, live_server, editor
+):
+    context = chromium.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    log_in(page, live_server, editor)
+    department = models.Department.objects.get(slug="spine-surgery")
+    page.goto(f"{live_server.url}/en/admin/departments/department/{department.pk}/change/")
+    page.locator("#staffstats_set-group summary").click()
+    row = page.locator("#staffstats_set-group tr.form-row.has_original").first
+    value = row.locator("td.field-value")
+    # Each field under its column's name, within the screen: no sideways scrolling to find which
+    # figure a number belongs to.
+    assert value.evaluate("cell => getComputedStyle(cell, '::before').content") == '"Value"'
+    box = value.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375
+    assert row.locator("td.field-metric").bounding_box()["y"] < box["y"]  # the metric above its value
+
+    # A wrong value: the error is listed at the top, linked to its field.
+    value.locator("input").fill("-5")
+    page.locator("input[name=_save]").first.click()
+    errors = page.get_by_role("navigation", name="To correct")
+    expect(errors).to_contain_text("Enter zero or a positive number.")
+    errors.get_by_role("link").first.click()
+    assert page.evaluate("location.hash") == "#id_staffstats_set-0-value"
+    expect(page.locator("#id_staffstats_set-0-value")).to_be_in_viewport()
     context.close()
