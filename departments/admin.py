@@ -22,7 +22,7 @@ from modeltranslation.utils import build_localized_fieldname
 from departments import models
 from departments.content import photos
 from departments.editing import EditorialAdmin
-from departments.forms import ContentForm, FactInlineFormSet, PhotoField, TextareaWidget
+from departments.forms import ContentForm, FactInlineFormSet, PhotoField, PhotoInput, TextareaWidget
 
 admin.site.site_header = _("The First Hospital of Jilin University: content")
 admin.site.site_title = _("Hospital content")
@@ -155,7 +155,7 @@ class PhotoAdmin(ContentAdmin):
 
     formfield_overrides = {
         **ContentAdmin.formfield_overrides,
-        db_models.ImageField: {"form_class": PhotoField},
+        db_models.ImageField: {"form_class": PhotoField, "widget": PhotoInput},
     }
 
     @admin.display(description=_("photo"), boolean=True)

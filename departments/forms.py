@@ -6,8 +6,10 @@ rather than a form field's own copy of a rule.
 """
 
 from django import forms
-from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.admin.widgets import AdminFileWidget, AdminTextareaWidget
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models.fields.files import FieldFile
+from django.utils.html import format_html
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
@@ -15,8 +17,23 @@ from departments.content import photos
 from departments.models.facts import SLUG_TAKEN
 
 
+class PhotoInput(AdminFileWidget):
+    """The upload, with the stored photo shown small above it (its smallest rendition), so that an
+    editor sees which photo the page has before replacing it."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        if not (isinstance(value, FieldFile) and value):  # nothing stored yet (or an upload being refused)
+            return html
+        renditions = photos.renditions_for(value)
+        source = renditions.srcset.split(" ", 1)[0] if renditions else value.url
+        # Empty alt: the photo's description is the form's own field, right beside it.
+        return format_html('<img class="photo-thumbnail" src="{}" alt="" width="160">', source) + html
+
+
 class PhotoField(forms.FileField):
-    """An upload that is kept only as a clean re-encoded JPEG, PNG or WebP (see content/photos.py)."""
+    """An upload that is kept only as a clean re-encoded JPEG, PNG or WebP (see content/photos.py).
+    The admin shows it with PhotoInput (admin.py)."""
 
     def __init__(self, *args, **kwargs):
         kwargs["help_text"] = _(

@@ -319,6 +319,11 @@ def test_an_uploaded_photo_is_re_encoded_upright_and_shown_with_srcset(editor_cl
         assert_upright_and_clean(data, size)
     assert {Image.open(path).size for path in files} == {(480, 960), (960, 1920), (1200, 2400)}
 
+    # The form shows the stored photo small, from its smallest copy.
+    form = page_text(editor_client.get(f"/en/admin/departments/department/{department.pk}/change/"))
+    smallest = photos.renditions_for(department.photo).srcset.split(" ", 1)[0]
+    assert f'<img class="photo-thumbnail" src="{smallest}" alt="" width="160">' in form
+
     html = page_text(Client().get("/en/departments/spine-surgery/"))
     assert "<picture" in html and 'type="image/webp"' in html
     assert 'width="1200" height="2400" alt="The ward"' in html
