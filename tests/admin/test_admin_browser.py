@@ -55,8 +55,8 @@ def test_an_editor_changes_a_figure_and_sees_it_on_the_public_page(
     page.fill("#id_password", EDITOR_PASSWORD)
     page.click("input[type=submit]")
     page.locator("#content-main").get_by_role("link", name="Departments", exact=True).click()
-    page.get_by_role("link", name=department.name_en, exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation(url=f"**/department/{department.pk}/change/"):
+        page.get_by_role("link", name=department.name_en, exact=True).click()
 
     # Both languages side by side in tabs (jQuery UI from our own static files).
     page.locator(".ui-tabs").first.wait_for()
