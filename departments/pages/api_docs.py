@@ -16,6 +16,7 @@ from departments.models import FACT_KINDS, Department, Hospital
 from departments.models.rules import translated_originals
 from departments.pages import api
 from departments.pages.cache import cache_public_page
+from departments.pages.seo import absolute_url
 
 TRANSLATED = {"$ref": "#/components/schemas/Translated"}
 
@@ -161,7 +162,8 @@ def description(request):
         "Facts": facts_schema(),
         **{model.__name__: fact_schema(model) for model in FACT_KINDS.values()},
     }
-    base = request.build_absolute_uri(reverse("api:hospital")).rsplit("/hospital/", 1)[0]
+    # The site's own address, as every absolute URL of the site (not the request's Host and port).
+    base = absolute_url(request, reverse("api:hospital")).rsplit("/hospital/", 1)[0]
     return {
         "openapi": "3.1.0",
         "info": {
@@ -249,10 +251,8 @@ def openapi(request):
 @cache_public_page
 def documentation(request):
     """The page that tells a journalist or a data aggregator what the open data holds and how to read it."""
-    base = request.build_absolute_uri(reverse("api:hospital")).rsplit("hospital/", 1)[0]
     context = {
         "breadcrumbs": [{"name": _("Open data")}],
-        "api_base": base,
         "endpoints": [
             (reverse("api:hospital"), _("The hospital, every fact about it, and the sources they rest on.")),
             (
@@ -260,9 +260,7 @@ def documentation(request):
                 _("Every department, in directory order, with its data's and pages' addresses."),
             ),
             (
-                reverse("api:department", kwargs={"slug": "spine-surgery"}).replace(
-                    "spine-surgery", "<slug>"
-                ),
+                reverse("api:departments") + "<slug>/",
                 _("One department, every fact about it, and the sources they rest on."),
             ),
             (

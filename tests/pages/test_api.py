@@ -202,3 +202,11 @@ def test_a_page_in_each_language_explains_the_data_and_links_every_address(langu
     for column in api.FIGURE_COLUMNS:
         assert f"<code>{column}</code>" in page
     assert ("Open data" if language == "en" else "开放数据") in page
+
+
+def test_the_openapi_description_names_the_configured_site_address_whatever_the_host(settings):
+    """As every absolute URL of the site (seo.absolute_url): not the Host header's port, which would
+    make a new cached document for each port a client names."""
+    settings.SITE_URL = "https://hospital.example.org"
+    document = json.loads(Client().get("/api/v1/openapi.json", headers={"host": "localhost:4444"}).content)
+    assert document["servers"] == [{"url": "https://hospital.example.org/api/v1"}]
