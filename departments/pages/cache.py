@@ -34,7 +34,6 @@ from django.core.cache.backends.db import DatabaseCache
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
@@ -214,12 +213,7 @@ class PublicPageCacheMiddleware:
 
     @functools.cached_property
     def search_paths(self):
-        """The search page's path in each language."""
-        paths = set()
-        for code, _name in settings.LANGUAGES:
-            with translation.override(code):
-                paths.add(reverse("departments:search"))
-        return paths
+        return set(site_search.page_paths())
 
     def search_page(self, request):
         """Search results, rendered once per language, normalised query and content version."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import CharField, ExpressionWrapper, F, Q, Value
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -38,6 +38,16 @@ SECTIONS = {
 
 # The sections of the overview a fact of the hospital's own can be found in.
 OVERVIEW_SECTIONS = {"accreditations"}
+
+
+def page_paths():
+    """The search page's path in each language, in the settings' order (robots.txt keeps crawlers
+    out of them; the page cache keeps their results in a bounded cache of their own)."""
+    paths = []
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            paths.append(reverse("departments:search"))
+    return paths
 
 
 def languages():

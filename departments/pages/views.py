@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -171,9 +170,8 @@ def accessibility(request):
 @require_safe
 def robots_txt(request):
     """Crawl everything but the search results (endless, and marked noindex); here is the sitemap."""
-    search_paths = []
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            search_paths.append(reverse("departments:search"))
-    context = {"search_paths": search_paths, "sitemap_url": seo.absolute_url(request, reverse("sitemap"))}
+    context = {
+        "search_paths": site_search.page_paths(),
+        "sitemap_url": seo.absolute_url(request, reverse("sitemap")),
+    }
     return render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
