@@ -12,6 +12,7 @@ field differently, publishing is refused and the conflicts are named.
 """
 
 import contextlib
+import copy
 import json
 from dataclasses import dataclass, field
 
@@ -118,13 +119,16 @@ class FieldConflict:
 
 def merge(base, draft, current):
     """The draft's changes since its base, made to the current records: (records, conflicts)."""
-    merged = {record_key(record): json.loads(json.dumps(record)) for record in current}
+    merged = {record_key(record): copy.deepcopy(record) for record in current}
     base_index = {record_key(record): record for record in base}
     conflicts = []
     for change in compare(base, draft):
         now = merged.get(change.key)
         if change.kind == "added":
-            merged[change.key] = next(r for r in draft if record_key(r) == change.key)
+            merged[change.key] = {
+                "model": change.key[0],
+                "fields": {n: new for n, _old, new in change.fields},
+            }
         elif change.kind == "removed":
             if now is not None and now != base_index[change.key]:
                 conflicts.append(FieldConflict(change.key, "", now["fields"], None))

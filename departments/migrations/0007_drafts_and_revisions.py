@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('owner_label', models.CharField(max_length=200, verbose_name='owner')),
                 ('number', models.PositiveIntegerField(verbose_name='revision')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='published at')),
-                ('via', models.CharField(choices=[('admin', 'saved in the admin'), ('draft', 'a draft published'), ('restore', 'an earlier revision restored'), ('loaddata', 'loaded from fixtures (loaddata)'), ('refresh_content', 'refreshed from fixtures (refresh_content)')], max_length=20, verbose_name='how')),
+                ('via', models.CharField(choices=[('admin', 'saved in the admin'), ('draft', 'a draft published'), ('loaddata', 'loaded from fixtures (loaddata)'), ('refresh_content', 'refreshed from fixtures (refresh_content)')], max_length=20, verbose_name='how')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('records', models.JSONField()),
                 ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype')),

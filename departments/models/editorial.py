@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 class Via(models.TextChoices):
     ADMIN = "admin", _("saved in the admin")
     DRAFT = "draft", _("a draft published")
-    RESTORE = "restore", _("an earlier revision restored")
     LOADDATA = "loaddata", _("loaded from fixtures (loaddata)")
     REFRESH = "refresh_content", _("refreshed from fixtures (refresh_content)")
 
