@@ -55,6 +55,17 @@ def manage(*args, env, timeout=180):
     )
 
 
+def end(process, timeout):
+    """Stop a server process: asked to, then killed if it has not stopped within the timeout."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def wait_for(check, seconds, step=0.05):
     """Whether check() comes true within this many seconds (it is asked until then): a readiness
     check, where a fixed sleep would be too long on a quiet machine and too short on a busy one."""
@@ -181,13 +192,7 @@ class Gunicorn:
         self.process.send_signal(signal.SIGHUP)
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        end(self.process, timeout=30)  # the graceful timeout: workers finish their requests
 
     def __exit__(self, *exc_info):
         self.stop()
@@ -383,13 +388,7 @@ class Nginx:
             connection.close()
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        end(self.process, timeout=15)
 
     def __exit__(self, *exc_info):
         self.stop()
