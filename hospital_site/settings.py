@@ -177,6 +177,10 @@ else:
 # Each worker's cache of search results, in bytes, least recently used dropped first
 # (departments.pages.cache.SearchCache): distinct queries, however many, never take more.
 SEARCH_CACHE_BYTES = int(os.environ.get("DJANGO_SEARCH_CACHE_BYTES") or 8 * 1024 * 1024)
+# After the database or the shared cache failed to answer, how long each worker does without it,
+# unasked (departments.pages.outages): a server that times out would otherwise cost every request
+# its timeout. Longer: fewer requests pay the timeout; shorter: a returning server is used sooner.
+OUTAGE_RETRY_SECONDS = float(os.environ.get("DJANGO_OUTAGE_RETRY_SECONDS") or 1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -11,15 +11,13 @@ import sys
 import threading
 import time
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 logger = logging.getLogger(__name__)
 
 # How often a lasting outage is logged again.
 REMINDER_SECONDS = 60
-# After a service failed to answer, how long it is not asked again: a server that times out (rather
-# than refusing) would otherwise cost every request its timeout.
-RETRY_SECONDS = 1.0
 
 # What every database backend raises when it cannot connect (refused, timed out, database file
 # missing), and when a connection drops mid-request.
@@ -38,12 +36,13 @@ class Outage:
         self.lock = threading.Lock()
 
     def recently_failed(self):
-        """Whether it failed less than RETRY_SECONDS ago: callers then do without it, unasked."""
+        """Whether it failed less than settings.OUTAGE_RETRY_SECONDS ago: callers then do without
+        it, unasked (a server that times out, rather than refusing, would cost each its timeout)."""
         return time.monotonic() < self.retry_at
 
     def failed(self, error):
         now = time.monotonic()
-        self.retry_at = now + RETRY_SECONDS  # one assignment: threads read it without the lock
+        self.retry_at = now + settings.OUTAGE_RETRY_SECONDS  # one assignment: threads read it without the lock
         with self.lock:
             self.failures += 1
             if self.down_since is None:

@@ -15,8 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 
-from departments.pages import outages
 from tests.support.serving import (
     CuttableProxy,
     Gunicorn,
@@ -69,7 +69,7 @@ def test_with_redis_stopped_every_page_is_served_and_the_cache_returns_by_itself
         # A second after its last failure, the site uses the cache again (the fresh Redis is empty).
         # A fixed wait: the window shows nowhere to poll, and a request inside it would put the
         # page in the worker's own memory, from where it would never reach Redis.
-        time.sleep(outages.RETRY_SECONDS)
+        time.sleep(settings.OUTAGE_RETRY_SECONDS)
         assert get(server, NEVER_VISITED).status == 200
         assert any(b"page:" in key for key in redis.stored_keys())
         log = server.output()
@@ -80,23 +80,33 @@ def test_with_redis_stopped_every_page_is_served_and_the_cache_returns_by_itself
 
 
 @pytest.mark.usefixtures("redis_server_installed")
-def test_a_redis_that_hangs_costs_a_page_a_fraction_of_a_second():
-    with RedisServer() as redis, Gunicorn({**production_site(), "REDIS_URL": redis.url}, bind()) as server:
-        assert get(server, SPINE).status == 200
-        redis.process.send_signal(signal.SIGSTOP)  # it accepts connections and answers nothing
-        try:
-            timings = []
-            for path in (NEVER_VISITED, SPINE_ZH, "/en/"):
+def test_a_redis_that_hangs_is_waited_for_by_one_page_then_left_alone():
+    """The first page waits for a hung Redis at most its socket timeout (0.25 s); the pages after
+    it, within the retry window, do not ask Redis at all. The window is a minute here, so that what
+    is asserted is what the site asked, not how soon a busy machine answered."""
+    with RedisServer() as redis, CuttableProxy(("127.0.0.1", redis.port)) as link:
+        site = {
+            **production_site(),
+            "REDIS_URL": f"redis://127.0.0.1:{link.port}/0",
+            "DJANGO_OUTAGE_RETRY_SECONDS": "60",
+        }
+        with Gunicorn(site, bind()) as server:
+            assert get(server, SPINE).status == 200
+            redis.process.send_signal(signal.SIGSTOP)  # it accepts connections and answers nothing
+            try:
+                asked = link.bytes_asked
                 started = time.monotonic()
-                timings.append((get(server, path).status, time.monotonic() - started))
-        finally:
-            redis.process.send_signal(signal.SIGCONT)
-
-    assert [status for status, _ in timings] == [200, 200, 200]
-    # The first page waits for Redis at most its socket timeout (0.25 s); the next ones, within the
-    # second after, do not ask it at all.
-    assert timings[0][1] < 1.0, timings
-    assert all(took < 0.2 for _, took in timings[1:]), timings
+                assert get(server, NEVER_VISITED).status == 200
+                first_page_took = time.monotonic() - started
+                assert link.bytes_asked > asked  # it asked, and gave up at its timeout
+                asked, connections = link.bytes_asked, link.accepted
+                for path in (SPINE_ZH, "/en/", "/en/search/?q=spine"):
+                    assert get(server, path).status == 200, path
+                assert (link.bytes_asked, link.accepted) == (asked, connections)
+            finally:
+                redis.process.send_signal(signal.SIGCONT)
+    # Bounded by the socket timeout, not by gunicorn's (30 s), which would kill the worker.
+    assert first_page_took < 5, first_page_took
 
 
 # --- The database ------------------------------------------------------------------------------
@@ -164,13 +174,13 @@ def test_the_sqlite_file_moved_away_and_back():
 
 
 @contextmanager
-def site_behind_a_proxy():
+def site_behind_a_proxy(**env):
     """The production site on PostgreSQL, reached through a proxy the test can cut: (server, proxy)."""
     site = production_site()
     parts = urlsplit(site["DATABASE_URL"])
     with CuttableProxy((parts.hostname, parts.port or 5432)) as proxy:
         through_proxy = parts._replace(netloc=f"{parts.username}@127.0.0.1:{proxy.port}").geturl()
-        with Gunicorn({**site, "DATABASE_URL": through_proxy}, bind()) as server:
+        with Gunicorn({**site, "DATABASE_URL": through_proxy, **env}, bind()) as server:
             yield server, proxy
 
 
@@ -236,18 +246,19 @@ def test_with_redis_a_worker_that_never_rendered_a_page_serves_it_during_an_outa
 
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="runs when the suite runs on PostgreSQL")
 def test_a_database_that_hangs_costs_one_request_its_timeout_not_every_request():
-    with site_behind_a_proxy() as (server, proxy):
+    # A retry window of a minute: what is asserted is what the site asked, not how fast it answered.
+    with site_behind_a_proxy(DJANGO_OUTAGE_RETRY_SECONDS="60") as (server, proxy):
         assert get(server, SPINE).status == 200
         proxy.hang()
         started = time.monotonic()
-        # It waits for the connect timeout (5 s), once.
+        # It waits for the connect timeout (5 s), once: longer than a refusal, shorter than forever.
         assert request(server.bind, "/healthz", timeout=30).status == 503
         waited = time.monotonic() - started
-        assert 4 < waited < 8, waited
-        # In the second after, nothing waits for the database again.
+        assert 4 < waited < 15, waited
+        connections = proxy.accepted
+        # Within the window, nothing asks the database again.
         for path in (SPINE, NEVER_VISITED, "/en/search/?q=spine", "/en/admin/login/"):
-            started = time.monotonic()
             response = get(server, path)
-            assert time.monotonic() - started < 0.3, path
             assert response.status in (200, 503), path
             assert response.status == 503 or STALE_EN in response.text, path
+        assert proxy.accepted == connections

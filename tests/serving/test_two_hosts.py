@@ -11,7 +11,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -179,55 +178,33 @@ def rename_spine(host, name):
     return float(out.split()[-1])
 
 
-def test_an_edit_published_on_host_a_is_served_by_host_b_on_its_next_request_and_by_nginx_within_a_second(
+def test_an_edit_published_on_host_a_is_served_by_host_b_next_and_by_nginx_once_its_second_ends(
     deployment,
 ):
+    """nginx keeps a page until the end of the second it checked it in (X-Accel-Expires), so the
+    first request after that second ends gets the edit. Asserted by the clock's second, not by how
+    long anything took: a busy machine makes requests slow, never this wrong."""
     a, b, nginx = deployment["a"], deployment["b"], deployment["nginx"]
-    waits = []
     try:
         for number in range(2):
             # Both hosts and nginx hold the page as it is.
             assert b.get(SPINE).status == nginx.get(SPINE).status == 200
             assert nginx.get(SPINE).headers["X-Cache"] in ("HIT", "REVALIDATED")
             name = f"<h1>Spine Surgery, edit {number}</h1>"
-            # A patient reloading the page through nginx every 10 ms, from before the publish.
-            with Watch(nginx.get, SPINE, name) as watch:
-                published = rename_spine(a, name[4:-5])
-                assert name in b.get(SPINE).text
-                assert wait_for(lambda: watch.seen_at, 3)
-            waits.append(watch.seen_at - published)
+            published = rename_spine(a, name[4:-5])
+            assert name in b.get(SPINE).text
+            # nginx's copy was checked in before the publish, so it ends with the publish's second
+            # at the latest (nginx counts whole seconds; 50 ms for its clock).
+            wait_until(int(published) + 1.05)
+            response = nginx.get(SPINE)
+            assert name in response.text
+            assert response.headers["X-Cache"] in ("EXPIRED", "REVALIDATED", "MISS")
     finally:
         rename_spine(a, "Spine Surgery")
-    print(f"publish to visible through nginx: {', '.join(f'{wait:.3f}' for wait in waits)} s")
-    # nginx keeps a page until the end of the second it was checked in, then asks again: at most
-    # a second, and the request that asks (some milliseconds; more on a loaded CI machine).
-    assert max(waits) <= 1.25, waits
 
 
-class Watch:
-    """Requests a path every 10 ms in a thread; seen_at: when a response first held the text."""
-
-    def __init__(self, get, path, text):
-        self.get, self.path, self.text = get, path, text
-        self.seen_at = None
-        self.done = threading.Event()
-
-    def run(self):
-        deadline = time.monotonic() + 30
-        while not self.done.is_set() and time.monotonic() < deadline:
-            if self.text in self.get(self.path).text:
-                self.seen_at = time.time()
-                return
-            time.sleep(0.01)
-
-    def __enter__(self):
-        self.thread = threading.Thread(target=self.run, daemon=True)
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.done.set()
-        self.thread.join(timeout=15)
+def wait_until(moment):
+    time.sleep(max(0.0, moment - time.time()))
 
 
 def test_a_host_that_dies_under_load_loses_no_request_nginx_could_retry(deployment):

@@ -448,6 +448,10 @@ class CuttableProxy:
         self.listener = None
         self.hanging = False
         self.lock = threading.Lock()
+        # What the site asked of the server, so a test can tell it did not ask: connections it
+        # opened (those accepted while hanging too) and bytes it sent through.
+        self.accepted = 0
+        self.bytes_asked = 0
 
     def restore(self):
         self.listener = socket.create_server(("127.0.0.1", self.port), reuse_port=True)
@@ -480,6 +484,8 @@ class CuttableProxy:
                 client, _ = listener.accept()
             except OSError:
                 return
+            with self.lock:
+                self.accepted += 1
             if self.hanging:
                 with self.lock:
                     self.connections.append(client)
@@ -487,13 +493,15 @@ class CuttableProxy:
             server = socket.create_connection(self.target)
             with self.lock:
                 self.connections += [client, server]
-            for source, sink in ((client, server), (server, client)):
-                threading.Thread(target=self.pipe, args=(source, sink), daemon=True).start()
+            for source, sink, asking in ((client, server, True), (server, client, False)):
+                threading.Thread(target=self.pipe, args=(source, sink, asking), daemon=True).start()
 
-    @staticmethod
-    def pipe(source, sink):
+    def pipe(self, source, sink, asking):
         try:
             while data := source.recv(65536):
+                if asking:
+                    with self.lock:
+                        self.bytes_asked += len(data)
                 sink.sendall(data)
         except OSError:
             pass
