@@ -12,7 +12,8 @@ department page, a search (cached: one query over and over; cold: every request 
 asked before), a static file of the same size served by whitenoise, and a bare Django view
 returning the same bytes, through gunicorn. Prints requests/s, p50 and p99 (medians over the
 rounds) and the ratios to nginx's static file and to gunicorn's, then the render path alone
-(in-process, cache bypassed, median of 200 renders) of the department page and the overview.
+(in-process, cache bypassed, median of 200 renders) of the department page and the overview,
+and how long after a publish nginx serves the new page (a patient reloading every 10 ms).
 """
 
 import argparse
@@ -158,6 +159,38 @@ print(json.dumps(medians))
     return json.loads(out.stdout.strip())
 
 
+def publish_to_visible(env, slug, url, publishes):
+    """Seconds from each publish's commit to the first page through nginx that shows it."""
+    waits = []
+    for number in range(publishes):
+        fetch_any(url)  # nginx holds the page as it is
+        name = f"Department renamed for the benchmark, {number}"
+        code = (
+            "import time\n"
+            "from departments.models import Department\n"
+            f"department = Department.objects.get(slug={slug!r})\n"
+            f"department.name_en = {name!r}\n"
+            "department.save()\n"
+            "print(time.time())\n"
+        )
+        out = subprocess.run(
+            [PYTHON, "manage.py", "shell", "-c", code],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        published = float(out.stdout.split()[-1])
+        deadline = time.monotonic() + 30
+        while name.encode() not in fetch_any(url)[1]:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"nginx still served the old page 30 s after a publish: {url}")
+            time.sleep(0.01)
+        waits.append(time.time() - published)
+    return waits
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -169,6 +202,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--renders", type=int, default=200)
+    parser.add_argument("--publishes", type=int, default=5, help="publishes timed until nginx serves them")
     parser.add_argument("--nginx-workers", type=int, default=1, help="nginx worker processes")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
@@ -299,6 +333,9 @@ def main():
             for _ in range(args.rounds):
                 for name, url in targets.items():
                     runs[name].append(wrk(url, args.seconds, args.connections, scripts.get(name)))
+            publish_waits = publish_to_visible(
+                env, slug, f"{via_nginx}/en/departments/{slug}/", args.publishes
+            )
     finally:
         if server:
             stop(server)
@@ -329,10 +366,22 @@ def main():
     print(f"\nRender path (in-process, no page cache, median of {args.renders}):")
     for name, milliseconds in render_ms.items():
         print(f"  {name}: {milliseconds:.2f} ms")
+    print(
+        f"\nPublish to page served by nginx ({len(publish_waits)} publishes): median "
+        f"{statistics.median(publish_waits):.2f} s, longest {max(publish_waits):.2f} s"
+    )
     shutil.rmtree(workdir, ignore_errors=True)
     if args.json:
         Path(args.json).write_text(
-            json.dumps({"results": results, "render_ms": render_ms, "page_bytes": len(page)}, indent=2)
+            json.dumps(
+                {
+                    "results": results,
+                    "render_ms": render_ms,
+                    "page_bytes": len(page),
+                    "publish_to_nginx_s": publish_waits,
+                },
+                indent=2,
+            )
         )
     if any(r["failures"] for r in results.values()):
         raise SystemExit("some requests failed")

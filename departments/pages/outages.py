@@ -42,7 +42,8 @@ class Outage:
 
     def failed(self, error):
         now = time.monotonic()
-        self.retry_at = now + settings.OUTAGE_RETRY_SECONDS  # one assignment: threads read it without the lock
+        # One assignment: threads read it without the lock.
+        self.retry_at = now + settings.OUTAGE_RETRY_SECONDS
         with self.lock:
             self.failures += 1
             if self.down_since is None:
