@@ -92,7 +92,16 @@ class EditorialAdmin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return edition_form(form, obj) if obj is not None else form
+        return edition_form(form, obj, self.latest_revision(request, obj)) if obj is not None else form
+
+    def latest_revision(self, request, owner):
+        """The owner's latest revision, read once for a request: Django builds the change form's
+        class two or three times for one page, and a revision holds all the owner's content."""
+        read = request.__dict__.setdefault("editorial_latest_revisions", {})
+        key = (owner._meta.label, owner.pk)
+        if key not in read:
+            read[key] = editions.latest_revision(owner)
+        return read[key]
 
     def get_fieldsets(self, request, obj=None):
         # The revision a form was opened on is a hidden field of the form, not a row of its
@@ -213,7 +222,7 @@ class EditorialAdmin:
             "ready_url": self.editorial_url("ready", owner),
             "revisions_url": self.editorial_url("revisions", owner),
             "translations_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_translations"),
-            "latest_revision": editions.latest_revision(owner),
+            "latest_revision": self.latest_revision(request, owner),
         }
 
     # -- preview, publish, discard ---------------------------------------------------------------

@@ -25,10 +25,10 @@ def changes_summary(changes, most=8):
     return "; ".join(items)
 
 
-def edition_form(form_class, owner):
-    """The admin's form with the revision it was opened on, so a save after someone else published
-    is refused (a lost update), saying who changed what, with the editor's input kept."""
-    latest = editions.latest_revision(owner)
+def edition_form(form_class, owner, latest):
+    """The admin's form with the revision it was opened on (latest: the owner's latest revision),
+    so a save after someone else published is refused (a lost update), saying who changed what,
+    with the editor's input kept."""
     number = latest.number if latest else 0
 
     class EditionForm(form_class):

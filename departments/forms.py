@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.admin.widgets import AdminFileWidget, AdminTextareaWidget
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models.fields.files import FieldFile
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +90,21 @@ class ContentForm(forms.ModelForm):
 
 class FactInlineFormSet(forms.BaseInlineFormSet):
     """Inline rows of one owner: their slugs must differ (a database constraint)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Each row's label ("Spine Surgery: Beds 51") names its owner, this formset's: no query
+        # per row for it.
+        if form.instance.pk is not None:
+            self.fk.set_cached_value(form.instance, self.instance)
+        # The sources are read once for the formset, not once for each row's list of them.
+        if "source" in form.fields:
+            form.fields["source"].choices = self.source_choices
+
+    @cached_property
+    def source_choices(self):
+        # Through iter(): list() of a model choice iterator first asks its length, a query of its own.
+        return list(iter(self.form.base_fields["source"].choices))
 
     def clean(self):
         super().clean()

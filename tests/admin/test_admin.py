@@ -9,9 +9,12 @@ from django.apps import apps as django_apps
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.staticfiles import finders
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,6 +132,27 @@ def test_the_largest_change_forms_post_far_fewer_fields_than_django_accepts(supe
     ]
     largest = max(len(form_data(superuser_client.get(url))) for url in pages)
     assert largest * 5 < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+
+
+@pytest.mark.usefixtures("content")
+def test_a_change_form_costs_the_same_queries_however_many_rows_it_shows(editor_client):
+    """Each row's label and its list of sources come from what the form already read: a
+    department with more facts costs no more queries."""
+    spine = models.Department.objects.get(slug="spine-surgery")
+    ContentType.objects.get_for_models(*django_apps.get_app_config("departments").get_models())
+
+    def queries_of_the_form():
+        with CaptureQueriesContext(connection) as queries:
+            department_change(editor_client, spine)
+        return len(queries)
+
+    before = queries_of_the_form()
+    for number in range(5):
+        for model in (models.StaffStats, models.Condition, models.Leader):
+            fact = model.objects.filter(department=spine).first()
+            fact.pk, fact.slug = None, f"{fact.slug}-copy-{number}"
+            fact.save()
+    assert queries_of_the_form() == before
 
 
 # --- No third-party requests ---------------------------------------------------------------------
