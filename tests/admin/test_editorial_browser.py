@@ -76,6 +76,25 @@ def test_an_editor_drafts_previews_in_chinese_and_publishes(chromium, live_serve
     context.close()
 
 
+def test_a_row_added_after_switching_to_chinese_is_in_chinese_too(chromium, live_server, editor):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, live_server, editor)
+    department = models.Department.objects.get(slug="spine-surgery")
+    page.goto(f"{live_server.url}/en/admin/departments/department/{department.pk}/change/")
+    page.select_option("#modeltranslation-main-switch", label="简体中文")
+    page.locator("#condition_set-group summary").click()
+    rows = int(page.locator("#id_condition_set-TOTAL_FORMS").input_value())
+    page.locator("#condition_set-group .add-row a").click()
+    expect(page.locator(f"#id_condition_set-{rows}-name_zh_hans")).to_be_visible()
+    expect(page.locator(f"#id_condition_set-{rows}-name_en")).to_be_hidden()
+    # And back: the new row follows the switch as the rows before it do.
+    page.select_option("#modeltranslation-main-switch", label="English")
+    expect(page.locator(f"#id_condition_set-{rows}-name_en")).to_be_visible()
+    expect(page.locator(f"#id_condition_set-{rows}-name_zh_hans")).to_be_hidden()
+    context.close()
+
+
 def test_leaving_a_form_with_unsaved_changes_asks_first(chromium, live_server, editor):
     context = chromium.new_context()
     page = context.new_page()
