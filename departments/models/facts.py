@@ -323,6 +323,12 @@ class Procedure(Fact):
     def __str__(self):
         return self.name
 
+    @property
+    def abbreviations_after_name(self):
+        """The abbreviations to show in brackets after the name: none where the name already
+        spells them ("Stapled transanal rectal resection (STARR) for …")."""
+        return "" if self.abbreviations in self.name else self.abbreviations
+
 
 class Condition(Fact):
     name = models.CharField(_("name"), max_length=300)

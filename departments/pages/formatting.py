@@ -2,7 +2,8 @@
 
 import re
 
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -103,10 +104,33 @@ def format_figure(figure):
 
 def in_brackets(text):
     """An aside in brackets as each language writes it: " (PPH, TST, RPH)"; in Chinese full-width,
-    listed with the enumeration comma: "（PPH、TST、RPH）"."""
+    listed with the enumeration comma: "（PPH、TST、RPH）". Escaped, unless already safe HTML."""
     if is_chinese():
-        return "（" + re.sub(r"\s*[,，]\s*", "、", str(text)) + "）"
-    return f" ({text})"
+        listed = re.sub(r"\s*[,，]\s*", "、", str(text))
+        # Commas made enumeration commas: safe HTML stays safe.
+        return format_html("（{}）", mark_safe(listed) if isinstance(text, SafeData) else listed)
+    return format_html(" ({})", text)
+
+
+def granted_by(name, body):
+    """A recognition's name with the body that granted it, in each language's order: "Key
+    laboratory — Ministry of Education"; in Chinese the body first, "教育部重点实验室"."""
+    if not body:
+        return conditional_escape(name)
+    if is_chinese():
+        return format_html("{}{}", body, name)
+    return format_html("{} — {}", name, body)
+
+
+def name_and_title(name, title):
+    """A person's name with their title in each language's order: "Professor Liu Yi"; the name
+    before the title in Chinese, with no space between a romanized name and a Chinese title
+    ("Liu Yi教授"), as the site sets Latin beside Chinese everywhere (SCI收录, 2020年)."""
+    if not title:
+        return conditional_escape(name)
+    if is_chinese():
+        return format_html("{}{}", name, title)
+    return format_html("{} {}", title, name)
 
 
 def quoted_title(title):

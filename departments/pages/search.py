@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from departments.models import Accreditation, Condition, Department, Leader, Procedure
+from departments.pages import formatting
 from departments.pages.languages import fallback_language
 
 MAX_QUERY_LENGTH = 100
@@ -99,7 +100,7 @@ def matching(terms, fields):
 SEARCHED_KINDS = [
     ("conditions", Condition, [*localized("name"), *localized("examples")], "name", "examples"),
     ("procedures", Procedure, [*localized("name"), *localized("description"), "abbreviations"], "name", None),
-    ("leaders", Leader, ["name", *localized("title")], None, None),
+    ("leaders", Leader, ["name", *localized("title")], None, "title"),
     (
         "accreditations",
         Accreditation,
@@ -217,6 +218,12 @@ def run(query):
             continue
         text, lang = shown_text(columns[:count])
         detail, detail_lang = shown_text(columns[count:])
+        # As the page writes them: a leader's name with the title, then the role; a recognition
+        # with the body that granted it.
+        if role:
+            text, detail, detail_lang = formatting.name_and_title(text, detail), str(roles[role]), ""
+        elif section == "accreditations":
+            text, detail, detail_lang = formatting.granted_by(text, detail), "", ""
         result.matches.append(
             Match(
                 section=section,
@@ -224,8 +231,8 @@ def run(query):
                 lang=lang,
                 url=f"{result.url}#{section}",
                 position=position,
-                detail=str(roles[role]) if role else detail,
-                detail_lang="" if role else detail_lang,
+                detail=detail,
+                detail_lang=detail_lang,
             )
         )
     pages = list(results.values())

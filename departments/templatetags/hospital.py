@@ -1,8 +1,9 @@
+import html
 import re
 
 from django import template
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from departments.pages import formatting, languages
@@ -91,17 +92,14 @@ def recognition(item):
     counted = item.count and item.count > 1
     if formatting.is_chinese():
         return format_html(
-            "{}{}{}{}",
-            body or "",
-            name,
+            "{}{}{}",
+            formatting.granted_by(name, body),
             f"{item.count}{formatting.CHINESE_MEASURE_OF_RECOGNITIONS}" if counted else "",
             format_html('<span class="accreditation__year">（{}年）</span>', item.year) if item.year else "",
         )
     return format_html(
-        "{}{}{}{}",
-        name,
-        f": {item.count}" if counted else "",
-        format_html(" — {}", body) if body else "",
+        "{}{}",
+        formatting.granted_by(format_html("{}{}", name, f": {item.count}" if counted else ""), body),
         format_html(' <span class="accreditation__year">({})</span>', item.year) if item.year else "",
     )
 
@@ -115,12 +113,9 @@ def leader(person):
     )
     role = person.get_role_display()
     if formatting.is_chinese():
-        # No space between the romanized name and the Chinese title, as Chinese sets Latin
-        # beside Chinese everywhere on the site (SCI收录, 2020年).
-        return format_html("<strong>{}</strong>{}（{}）", person.name, title or "", role)
-    return format_html(
-        "<strong>{}{}</strong>, {}", format_html("{} ", title) if title else "", person.name, role
-    )
+        named = formatting.name_and_title(format_html("<strong>{}</strong>", person.name), title)
+        return format_html("{}（{}）", named, role)
+    return format_html("<strong>{}</strong>, {}", formatting.name_and_title(person.name, title), role)
 
 
 @register.filter
@@ -149,8 +144,9 @@ def breadcrumbs_json_ld(context):
 
 @register.filter
 def highlight(text, pattern):
-    """The text, escaped, with what the search pattern finds in it marked."""
-    text = str(text)
+    """The text, escaped, with what the search pattern finds in it marked (safe HTML is read as
+    the text it shows, so that it is escaped once)."""
+    text = html.unescape(text) if isinstance(text, SafeData) else str(text)
     if not pattern:
         return conditional_escape(text)
     parts, end = [], 0

@@ -97,6 +97,20 @@ def test_a_sum_is_in_yuan_only_where_its_text_says_yuan(record):
     )
 
 
+def test_nobody_is_given_a_gender_the_texts_do_not_give():
+    """The texts name people by name and title ("Professor Zhang Duo") and never say he or she; the
+    English must not either (the Chinese says 其, which says neither)."""
+    pronouns = re.compile(r"\b(he|she|his|her|hers|him|himself|herself)\b", re.I)
+    assert not any(pronouns.search(text) for text in SOURCES.values())
+    said = [
+        (record_id(record), name, value)
+        for record in RECORDS
+        for name, value in record[2]["fields"].items()
+        if name.endswith("_en") and isinstance(value, str) and pronouns.search(value)
+    ]
+    assert said == []
+
+
 def test_every_department_has_a_fixture_file_and_its_source():
     """One department per text (but the hospital's), each resting on its own text."""
     departments = [r[2]["fields"] for r in RECORDS if r[2]["model"] == "departments.department"]

@@ -33,6 +33,18 @@ def test_every_condition_and_procedure_of_every_department_is_listed_once_in_eac
         assert len(entries_of(html)) == wanted
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_an_abbreviation_is_shown_once_where_the_name_already_spells_it(language):
+    """ "Stapled transanal rectal resection (STARR) for …" gets no second "(STARR)" after it; a name
+    without its abbreviations gets them in brackets after it."""
+    text = visible_text(Client().get(f"/{language}/conditions/").content.decode())
+    procedures = Procedure.objects.filter(department__isnull=False).exclude(abbreviations="")
+    assert procedures.count() >= 3
+    for procedure in procedures:
+        first = procedure.abbreviations.split(",")[0]
+        assert text.count(first) == 1, (procedure.abbreviations, language)
+
+
 def test_english_is_in_alphabetical_order_under_each_first_letter():
     entries = entries_of(Client().get("/en/conditions/").content.decode())
     names = [name for _letter, name, _link in entries]

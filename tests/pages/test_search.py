@@ -21,7 +21,9 @@ def results_of(client, url):
     found = []
     for block in html.split('<li class="result">')[1:]:
         name = re.search(r'<h3 class="result__title"><a href="([^"]+)"[^>]*>(.*?)</a>', block)
-        matches = re.findall(r'</span> <a href="([^"]+)"[^>]*>(.*?)</a>', block)
+        matches = re.findall(
+            r'class="result__section">[^<]*</span>\s*<a href="([^"]+)"[^>]*>(.*?)</a>', block
+        )
         found.append((strip(name.group(2)), [(href, strip(text)) for href, text in matches]))
     return found
 
@@ -60,18 +62,23 @@ class TestFinding:
         results = results_of(client, f"/zh-hans/search/?q={chinese_name[:4]}")
         assert ("/zh-hans/departments/colorectal-anal-surgery/#procedures", chinese_name) in results[0][1]
 
-    def test_a_leader_by_name_with_their_role(self, client):
+    def test_a_leader_by_name_with_title_and_role_as_the_page_writes_them(self, client):
         leader = Leader.objects.get(name="Zhang Shaokun")
         html = unescape(client.get("/en/search/?q=Shaokun").content.decode())
         ((name, matches),) = results_of(client, "/en/search/?q=Shaokun")
         assert name == "Spine Surgery"
-        assert matches == [("/en/departments/spine-surgery/#leaders", leader.name)]
-        assert f"({leader.get_role_display()})" in html
-        # Names keep their romanization on the Chinese pages, and are found there too.
+        assert matches == [("/en/departments/spine-surgery/#leaders", "Professor Zhang Shaokun")]
+        assert f" ({leader.get_role_display()})" in strip(html)
+        # Names keep their romanization on the Chinese pages, and are found there too: the name
+        # before the title, full-width brackets, no space after the full-width colon.
+        with translation.override("zh-hans"):
+            role = str(leader.get_role_display())
+        response = client.get("/zh-hans/search/?q=zhang shaokun")
         ((name, matches),) = results_of(client, "/zh-hans/search/?q=zhang shaokun")
         assert name == "脊柱外科" and matches == [
-            ("/zh-hans/departments/spine-surgery/#leaders", "Zhang Shaokun")
+            ("/zh-hans/departments/spine-surgery/#leaders", "Zhang Shaokun教授")
         ]
+        assert f"科室领导：Zhang Shaokun教授（{role}）" in strip(response.content.decode())
 
     def test_an_accreditation_by_name_or_granting_body(self, client):
         results = dict(results_of(client, "/en/search/?q=Gastrointestinal Tumor Bioinformatics"))
