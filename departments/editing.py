@@ -34,6 +34,17 @@ from departments.models.editorial import DraftState, Revision, Via
 from departments.pages.cache import STALE_NOTICE_SLOT
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
+# Hidden fields of the change form: the revision and the draft it was opened on (editing_forms).
+EDITION_FIELDS = ("edition", "draft_edition")
+
+
+def read_once(request, what, owner, read):
+    """read(owner), kept on the request for the rest of it."""
+    kept = request.__dict__.setdefault(f"editorial_{what}", {})
+    key = (owner._meta.label, owner.pk)
+    if key not in kept:
+        kept[key] = read(owner)
+    return kept[key]
 
 
 class EditorialAdmin:
@@ -92,22 +103,23 @@ class EditorialAdmin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return edition_form(form, obj, self.latest_revision(request, obj)) if obj is not None else form
+        if obj is None:
+            return form
+        return edition_form(form, obj, self.latest_revision(request, obj), self.draft_of(request, obj))
 
+    # Each read once for a request: Django builds the change form's class two or three times for
+    # one page, and a revision or a draft holds all the owner's content.
     def latest_revision(self, request, owner):
-        """The owner's latest revision, read once for a request: Django builds the change form's
-        class two or three times for one page, and a revision holds all the owner's content."""
-        read = request.__dict__.setdefault("editorial_latest_revisions", {})
-        key = (owner._meta.label, owner.pk)
-        if key not in read:
-            read[key] = editions.latest_revision(owner)
-        return read[key]
+        return read_once(request, "latest_revision", owner, editions.latest_revision)
+
+    def draft_of(self, request, owner):
+        return read_once(request, "draft", owner, editions.draft_of)
 
     def get_fieldsets(self, request, obj=None):
         # The revision a form was opened on is a hidden field of the form, not a row of its
         # fieldsets (the template puts it in the form).
         return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "edition"]})
+            (name, {**options, "fields": [f for f in options["fields"] if f not in EDITION_FIELDS]})
             for name, options in super().get_fieldsets(request, obj)
         ]
 
@@ -151,7 +163,7 @@ class EditorialAdmin:
         owner = self.get_object(request, unquote(object_id)) if object_id else None
         if owner is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        draft = editions.draft_of(owner)
+        draft = self.draft_of(request, owner)
         drafting = request.method == "POST" and "_save_draft" in request.POST
         context = {**(extra_context or {}), **self.editorial_context(request, owner, draft)}
         if not context["can_publish"]:  # a second person publishes: this editor saves drafts

@@ -25,14 +25,22 @@ def changes_summary(changes, most=8):
     return "; ".join(items)
 
 
-def edition_form(form_class, owner, latest):
-    """The admin's form with the revision it was opened on (latest: the owner's latest revision),
-    so a save after someone else published is refused (a lost update), saying who changed what,
-    with the editor's input kept."""
+def draft_stamp(draft):
+    """Which saved draft a form shows ("" for none): the moment it was saved."""
+    return draft.updated_at.isoformat() if draft else ""
+
+
+def edition_form(form_class, owner, latest, draft):
+    """The admin's form with the revision and the draft it was opened on (latest: the owner's
+    latest revision; draft: its saved draft, or None), so that a save after someone else published
+    or saved a draft is refused (a lost update), saying who changed what, with the editor's input
+    kept. The next save, after the editor has looked, goes through."""
     number = latest.number if latest else 0
+    stamp = draft_stamp(draft)
 
     class EditionForm(form_class):
         edition = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=number)
+        draft_edition = forms.CharField(widget=forms.HiddenInput, required=False, initial=stamp)
 
         def clean(self):
             cleaned = super().clean()
@@ -53,6 +61,29 @@ def edition_form(form_class, owner, latest):
                         "who": latest.user or latest.get_via_display(),
                         "when": timezone.localtime(latest.created_at).strftime("%Y-%m-%d %H:%M"),
                         "what": changes_summary(changed) or _("see the history"),
+                    },
+                )
+            if (cleaned.get("draft_edition") or "") != stamp:
+                self.data = self.data.copy()
+                self.data[self.add_prefix("draft_edition")] = stamp
+                if draft is None:
+                    raise ValidationError(
+                        gettext_lazy(
+                            "Since you opened this form, the draft it showed was discarded. "
+                            "Your input is kept below: check it, then save again."
+                        ),
+                        code="draft_discarded",
+                    )
+                raise ValidationError(
+                    gettext_lazy(
+                        "Since you opened this form, %(who)s saved a draft of it (%(when)s), which changes: "
+                        "%(what)s. Your input is kept below: check it against the draft, then save again."
+                    ),
+                    code="draft_changed",
+                    params={
+                        "who": draft.updated_by or "—",
+                        "when": timezone.localtime(draft.updated_at).strftime("%Y-%m-%d %H:%M"),
+                        "what": changes_summary(editions.compare(draft.base, draft.records)) or "—",
                     },
                 )
             return cleaned

@@ -10,7 +10,11 @@
     var warning = marker.getAttribute("data-unsaved-warning");
     var dirty = false;
     var submitting = false;
-    function changed() { dirty = true; }
+    // The note for the history goes with the publication, not into the draft: typing it changes
+    // nothing unsaved.
+    function changed(event) {
+      if (!event.target.hasAttribute || !event.target.hasAttribute("data-not-content")) { dirty = true; }
+    }
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
     form.addEventListener("submit", function (event) {

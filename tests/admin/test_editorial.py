@@ -240,6 +240,42 @@ def test_a_form_opened_before_someone_else_published_is_refused_keeping_the_inpu
     assert models.StaffStats.objects.get(department=spine(), slug="annual-operations").value == 3500
 
 
+def test_a_form_opened_before_someone_else_saved_a_draft_is_refused_keeping_the_input(
+    editor_client, superuser_client, admin_user
+):
+    mine = edited(editor_client, summary_en="My summary.")  # opened now, with no draft
+    save_draft(superuser_client, edited(superuser_client, {"value": "3500"}))  # their draft, meanwhile
+    theirs = Draft.objects.get().records
+
+    for button in ({"_save_draft": "Save draft"}, {}):  # saving a draft, or publishing with "Save"
+        refused = editor_client.post(change_url(), {**mine, **button})
+        assert refused.status_code == 200
+        assert f"Since you opened this form, {admin_user.username} saved a draft of it" in page_text(refused)
+        assert refused.context["adminform"].form["summary_en"].value() == "My summary."  # kept
+        assert Draft.objects.get().records == theirs  # their draft is whole
+        assert models.StaffStats.objects.get(department=spine(), slug="annual-operations").value == 3000
+        assert spine().summary_en != "My summary."  # nothing published
+
+    # Having seen their draft, the editor saves again: the form now knows the draft it was shown.
+    save_draft(editor_client, form_data(refused))
+    assert spine().summary_en != "My summary."
+    response = department_change(editor_client, spine())
+    assert response.context["adminform"].form["summary_en"].value() == "My summary."
+
+
+def test_a_form_showing_a_draft_that_was_discarded_since_is_refused(editor_client, superuser_client):
+    save_draft(editor_client, edited(editor_client, {"value": "3500"}))
+    mine = edited(editor_client, summary_en="My summary.")  # opened on the draft
+    superuser_client.post(editorial_url("discard"))
+    assert not Draft.objects.exists()
+
+    refused = editor_client.post(change_url(), {**mine, "_save_draft": "Save draft"})
+
+    assert refused.status_code == 200
+    assert "the draft it showed was discarded" in page_text(refused)
+    assert not Draft.objects.exists()
+
+
 def published_elsewhere(tmp_path, **fields):
     """Someone else publishes a change of the spine surgery department: staff load a fixture."""
     path = next(path for path in FIXTURES if path.name.endswith("spine-surgery.json"))

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from departments import models
+from departments.content import editions
 from tests.support.editors import EDITOR_PASSWORD
 
 pytest_plugins = ["tests.support.editor_fixtures"]
@@ -70,9 +71,15 @@ def test_an_editor_drafts_previews_in_chinese_and_publishes(chromium, live_serve
     expect(preview.locator(".stale-notice")).to_contain_text("Preview of a draft")
     preview.close()
 
+    # A note for the history goes with the publication: typing it is no unsaved change to warn of.
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.fill("#id_publish_note", "Figure from the 2026 annual report")
     page.get_by_role("button", name="Publish the saved draft").click()
     expect(page.locator(".messagelist .success")).to_contain_text("Published")
+    assert dialogs == []
     assert "more than 3,500" in public_text(chromium, public)
+    assert editions.latest_revision(department).note == "Figure from the 2026 annual report"
     context.close()
 
 
