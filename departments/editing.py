@@ -142,7 +142,7 @@ class EditorialAdmin:
     def warn_of_translation_gaps(self, request, owner):
         gaps = translations.gaps_of(owner)
         if gaps:
-            listed = "; ".join(f"{gap.label} ({gap.field}: {gap.state})" for gap in gaps[:6])
+            listed = "; ".join(f"{gap.label} ({gap.verbose_field}: {gap.state})" for gap in gaps[:6])
             messages.warning(
                 request,
                 _("Chinese to write or bring up to date here: %(list)s. See “Translations to do”.")
@@ -294,7 +294,7 @@ class EditorialAdmin:
                     "who": (conflict.latest.user or conflict.latest.get_via_display())
                     if conflict.latest
                     else "—",
-                    "what": "; ".join(f"{c.label} {c.field}".strip() for c in conflict.conflicts[:8]),
+                    "what": "; ".join(f"{c.label} {c.field_label}".strip() for c in conflict.conflicts[:8]),
                 },
             )
             return HttpResponseRedirect(self.editorial_url("change", owner))

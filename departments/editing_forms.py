@@ -13,9 +13,9 @@ from departments.models.editorial import Revision
 
 
 def changes_summary(changes, most=8):
-    """A short list of what changed, for a message: "Leader: spine-surgery/liu-yi (title)"."""
+    """A short list of what changed, for a message: "Leader: Liu Yi (Title (English))"."""
     items = [
-        f"{change.label} ({', '.join(name for name, _old, _new in change.fields)})"
+        f"{change.label} ({', '.join(change.field_labels)})"
         if change.kind == "changed"
         else f"{change.label} ({_(change.kind)})"
         for change in changes[:most]

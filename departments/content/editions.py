@@ -17,10 +17,14 @@ import json
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from modeltranslation.utils import build_localized_fieldname
 
 from departments.content import fixtures as checks
 from departments.content import loader
@@ -58,9 +62,49 @@ def record_key(record):
     return (record["model"], checks.natural_key(model, record["fields"]))
 
 
-def record_label(key):
+def record_label(key, fields=None):
+    """A record as editors know it: "Staff or activity figure: Annual operations", "Leader: Liu
+    Yi"; by its natural key ("…: spine-surgery/annual-operations") where its fields are not at hand."""
     label, natural_key = key
-    return f"{apps.get_model(label)._meta.verbose_name}: {checks.key_label(natural_key)}"
+    model = apps.get_model(label)
+    title = record_title(model, fields or {})
+    return f"{capfirst(model._meta.verbose_name)}: {title or checks.key_label(natural_key)}"
+
+
+def record_title(model, fields):
+    """What names a record in the page's language: its metric, its name or its text."""
+    if fields.get("metric"):
+        return shown_value(model, "metric", fields["metric"])
+    language = translation.get_language() or settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    for name in ("name", "text"):
+        candidates = [build_localized_fieldname(name, code) for code in (language, "en")] + [name]
+        found = next((fields[c] for c in candidates if fields.get(c)), None)
+        if found:
+            return found
+    return ""
+
+
+def field_label(model, name):
+    """A field as editors read it: "Summary (简体中文)", not "summary [zh-hans]"."""
+    model_field = model._meta.get_field(name)
+    label = capfirst(getattr(model_field, "translated_field", model_field).verbose_name)
+    language = getattr(model_field, "language", None)
+    return f"{label} ({translation.get_language_info(language)['name_local']})" if language else str(label)
+
+
+def shown_value(model, name, value):
+    """A stored value as editors read it: a choice by its label, yes or no, a source or an owner by
+    its name (a natural key), "—" for nothing."""
+    if value is None or value == "" or value == []:
+        return "—"
+    model_field = model._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list):
+        return "/".join(str(part) for part in value)
+    return value
 
 
 @dataclass
@@ -70,16 +114,26 @@ class Change:
     key: tuple
     kind: str  # "added", "removed" or "changed"
     fields: list = field(default_factory=list)  # (name, old, new)
+    record: dict = field(default_factory=dict)  # the record's fields (after, or before a removal)
 
     @property
     def label(self):
-        return record_label(self.key)
+        return record_label(self.key, self.record)
 
     @property
     def labelled_fields(self):
-        """(name, the field's label as editors read it, old, new): "summary [zh-hans]"."""
+        """(name, the field's label, old, new), as editors read them: ("summary_zh_hans",
+        "Summary (简体中文)", "…", "…"), ("role", "Role", "Director", "Deputy director")."""
         model = apps.get_model(self.key[0])
-        return [(name, model._meta.get_field(name).verbose_name, old, new) for name, old, new in self.fields]
+        return [
+            (name, field_label(model, name), shown_value(model, name, old), shown_value(model, name, new))
+            for name, old, new in self.fields
+        ]
+
+    @property
+    def field_labels(self):
+        model = apps.get_model(self.key[0])
+        return [field_label(model, name) for name, _old, _new in self.fields]
 
 
 def compare(old_records, new_records):
@@ -89,7 +143,9 @@ def compare(old_records, new_records):
     changes = []
     for key, record in new.items():
         if key not in old:
-            changes.append(Change(key, "added", [(n, None, v) for n, v in record["fields"].items()]))
+            changes.append(
+                Change(key, "added", [(n, None, v) for n, v in record["fields"].items()], record["fields"])
+            )
             continue
         before = old[key]["fields"]
         differences = [
@@ -98,10 +154,12 @@ def compare(old_records, new_records):
             if before.get(name) != value
         ]
         if differences:
-            changes.append(Change(key, "changed", differences))
+            changes.append(Change(key, "changed", differences, record["fields"]))
     for key, record in old.items():
         if key not in new:
-            changes.append(Change(key, "removed", [(n, v, None) for n, v in record["fields"].items()]))
+            changes.append(
+                Change(key, "removed", [(n, v, None) for n, v in record["fields"].items()], record["fields"])
+            )
     return changes
 
 
@@ -115,6 +173,10 @@ class FieldConflict:
     @property
     def label(self):
         return record_label(self.key)
+
+    @property
+    def field_label(self):
+        return field_label(apps.get_model(self.key[0]), self.field) if self.field else ""
 
 
 def merge(base, draft, current):

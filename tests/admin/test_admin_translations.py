@@ -64,7 +64,7 @@ def test_one_page_lists_missing_and_out_of_date_chinese_and_a_save_says_so(edito
     # The English of the summary changes; its Chinese does not.
     data["summary_en"] = "Spine surgery, with a summary rewritten in English."
     saved = editor_client.post(admin_url(Department, "change", department.pk), data, follow=True)
-    assert "Chinese to write or bring up to date here: department: spine-surgery (summary: out of date)" in (
+    assert "Chinese to write or bring up to date here: Department: spine-surgery (summary: out of date)" in (
         page_text(saved)
     )
     Leader.objects.filter(department=department, slug="niu-feng").update(title_zh_hans="")

@@ -339,11 +339,13 @@ def test_loaddata_and_admin_saves_are_revisions_with_their_changes_field_by_fiel
     second = editions.latest_revision(spine())
     assert (second.number, second.via) == (first.number + 1, Via.ADMIN)
 
+    # As editors read them: entries by their names, fields by their labels, choices by theirs.
     history = page_text(editor_client.get(editorial_url("revisions")))
-    assert "annual-operations" in history and "3000" in history and "3500" in history
+    assert "Staff or activity figure: Operations a year" in history
+    assert "3000" in history and "3500" in history
     compared = editor_client.get(editorial_url("revisions"), {"older": first.number, "newer": second.number})
-    changes = {change.label: change.fields for change in compared.context["compared"]["changes"]}
-    assert changes["staff or activity figure: spine-surgery/annual-operations"] == [("value", 3000, 3500)]
+    changes = {change.label: change.labelled_fields for change in compared.context["compared"]["changes"]}
+    assert changes["Staff or activity figure: Operations a year"] == [("value", "Value", 3000, 3500)]
     # Loading the same files again changes nothing, and records nothing.
     call_command("loaddata", *FIXTURES, verbosity=0)
     assert editions.latest_revision(spine()).number == second.number + 1  # back to 3000 from the file
