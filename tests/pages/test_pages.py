@@ -123,6 +123,17 @@ def test_unknown_addresses_are_the_sites_own_404(client, url):
     response = client.get(url)
     assert response.status_code == 404
     assert "Page not found" in text_of(response)
+    assert "<title>Page not found · The First Hospital of Jilin University</title>" in text_of(response)
+
+
+def test_the_chinese_404_is_titled_with_the_site_name_as_every_other_page_is(client):
+    response = client.get("/zh-hans/no-such-page/")
+    assert response.status_code == 404
+    assert "<title>找不到该页面 · 吉林大学第一医院</title>" in text_of(response)
+    # The way a department's page is titled.
+    assert "<title>脊柱外科 · 吉林大学第一医院</title>" in text_of(
+        client.get("/zh-hans/departments/spine-surgery/")
+    )
 
 
 def test_department_urls_are_the_agreed_slugs():

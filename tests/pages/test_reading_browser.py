@@ -145,6 +145,35 @@ def test_with_the_largest_text_pages_reflow_without_sideways_scrolling(chromium,
     assert not wide
 
 
+def lines_of_text(element):
+    """How many lines an element's text is laid out on (a word broken over lines counts each)."""
+    return element.evaluate(
+        """element => { const range = document.createRange(); range.selectNodeContents(element);
+            return new Set([...range.getClientRects()].filter(rect => rect.width > 0)
+                .map(rect => Math.round(rect.top))).size; }"""
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_with_the_largest_text_at_320_pixels_a_search_button_is_one_line_and_its_box_usable(
+    chromium, live_server, language
+):
+    # "搜索" broke into "搜/索" and the box shrank to a few characters: each search form, the
+    # header's and the search page's own, keeps its button's word whole and its box at least 8rem.
+    context, page = tab_with_text_size(chromium, "largest", 320, height=640)
+    checked = []
+    for url in [f"/{language}/", f"/{language}/search/"]:
+        page.goto(live_server.url + url)
+        for form in page.get_by_role("search").all():
+            button, box = form.locator("button[type=submit]"), form.locator("input[type=search]")
+            assert lines_of_text(button) == 1, (url, button.inner_text())
+            assert box.bounding_box()["width"] >= 8 * SIZES["largest"], url
+            assert button.bounding_box()["x"] + button.bounding_box()["width"] <= 320, url
+            checked.append(url)
+    context.close()
+    assert checked == [f"/{language}/", f"/{language}/search/"]  # the search page has its own form only
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_more_contrast_when_the_system_asks_for_it(chromium, live_server, scheme):
     context = chromium.new_context(

@@ -17,6 +17,11 @@ def chinese(message):
         return translation.gettext(message)
 
 
+def site_name(path):
+    name = "The First Hospital of Jilin University"
+    return chinese(name) if path.startswith("/zh-hans/") else name
+
+
 # That these pages need no database is shown below, with the database server gone.
 @pytest.mark.django_db
 @pytest.mark.parametrize(
@@ -33,6 +38,7 @@ def test_404_is_translated(client, path, lang, heading):
     body = response.content.decode()
     assert lang in body
     assert f"<h1>{heading}</h1>" in body
+    assert f"<title>{heading} · {site_name(path)}</title>" in body  # as every other page is titled
     assert not any(leak in body for leak in LEAKS)
 
 
@@ -56,6 +62,7 @@ def test_500_is_translated_and_shows_no_traceback(path, lang, heading):
     body = response.content.decode()
     assert lang in body
     assert f"<h1>{heading}</h1>" in body
+    assert f"<title>{heading} · {site_name(path)}</title>" in body
     assert "120" in body  # the emergency number, even on an error page
     assert not any(leak in body for leak in LEAKS)
 
