@@ -123,15 +123,27 @@ class EditorialAdmin:
             for name, options in super().get_fieldsets(request, obj)
         ]
 
+    def save_model(self, request, obj, form, change):
+        # A form saved as it was shown writes nothing, so the content version, and with it every
+        # cached page, stays as it is.
+        if change and not form.has_changed():
+            return
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         owner = form.instance
         if getattr(request, "editorial_capture", False):
             request.editorial_records = editions.records_of(owner)
             return
-        # A save that changes something is a publication: the page says when its content was
-        # last reviewed (unless the editor set that date), and the history records it.
-        changed = form.has_changed() or any(formset.has_changed() for formset in formsets)
+        # A save that changes something is a publication (a draft the form showed is published
+        # with it): the page says when its content was last reviewed (unless the editor set that
+        # date), and the history records it.
+        changed = (
+            getattr(request, "editorial_draft_shown", False)
+            or form.has_changed()
+            or any(formset.has_changed() for formset in formsets)
+        )
         if changed and "reviewed_on" not in form.changed_data:
             owner.reviewed_on = timezone.localdate()
             owner.save(update_fields=["reviewed_on"])
@@ -187,6 +199,7 @@ class EditorialAdmin:
             if request.method == "POST":
                 request.POST = posted_with_current_ids(request, owner)
                 request.editorial_capture = drafting
+                request.editorial_draft_shown = draft is not None
             response = super().changeform_view(request, object_id, form_url, context)
             saved = isinstance(response, HttpResponseRedirect)
             if hasattr(response, "render"):
@@ -301,10 +314,16 @@ class EditorialAdmin:
         except loader.LoadError as error:
             messages.error(request, _("Not published: %(problem)s") % {"problem": error})
             return HttpResponseRedirect(self.editorial_url("change", owner))
+        if revision is None:
+            messages.info(
+                request,
+                _("The draft changed nothing, so it is discarded. The published content is as it was."),
+            )
+            return HttpResponseRedirect(self.editorial_url("change", owner))
         self.log_change(
             request,
             owner,
-            _("Published a draft (revision %(number)s).") % {"number": revision.number if revision else "—"},
+            _("Published a draft (revision %(number)s).") % {"number": revision.number},
         )
         messages.success(request, _("Published. Patients see the new content now."))
         return HttpResponseRedirect(self.editorial_url("change", owner))

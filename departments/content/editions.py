@@ -303,11 +303,16 @@ def draft_applied(owner, draft):
 
 def publish(owner, draft, user, note=""):
     """Publish the draft: its changes made to the published content, in one transaction (the
-    content version moves once), the review date set, a revision recorded, the draft gone."""
+    content version moves once), the review date set, a revision recorded, the draft gone.
+    A draft that changes nothing is only discarded: None."""
     with transaction.atomic(), one_version_bump():
-        records, conflicts = merge(draft.base, draft.records, records_of(owner))
+        current = records_of(owner)
+        records, conflicts = merge(draft.base, draft.records, current)
         if conflicts:
             raise Conflict(conflicts, latest_revision(owner))
+        if not compare(current, records):
+            draft.delete()
+            return None
         apply(owner, records)
         owner.refresh_from_db()
         owner.reviewed_on = timezone.localdate()

@@ -353,6 +353,36 @@ def test_loaddata_and_admin_saves_are_revisions_with_their_changes_field_by_fiel
     assert editions.latest_revision(spine()).number == second.number + 1
 
 
+def test_a_form_saved_or_a_draft_published_unchanged_changes_nothing(editor_client):
+    """Nothing to publish: no new content version (every cached page stays), no revision, the
+    review date as it was."""
+    models.Department.objects.filter(pk=spine().pk).update(reviewed_on=datetime.date(2020, 1, 1))
+    version, revisions = ContentVersion.objects.get().version, Revision.objects.count()
+
+    response = editor_client.post(change_url(), {**edited(editor_client), "_continue": "Save and continue"})
+    assert response.status_code == 302
+    save_draft(editor_client, edited(editor_client))
+    published = editor_client.post(editorial_url("publish"), follow=True)
+
+    assert "The draft changed nothing, so it is discarded" in page_text(published)
+    assert not Draft.objects.exists()
+    assert (ContentVersion.objects.get().version, Revision.objects.count()) == (version, revisions)
+    assert spine().reviewed_on == datetime.date(2020, 1, 1)
+
+
+def test_a_draft_published_with_save_is_a_revision_even_with_nothing_typed(editor_client, editor):
+    save_draft(editor_client, edited(editor_client, {"value": "3500"}))
+    revisions = Revision.objects.count()
+
+    assert editor_client.post(change_url(), edited(editor_client)).status_code == 302  # the draft's form
+
+    assert models.StaffStats.objects.get(department=spine(), slug="annual-operations").value == 3500
+    assert not Draft.objects.exists()
+    assert Revision.objects.count() == revisions + 1
+    assert editions.latest_revision(spine()).user == editor
+    assert spine().reviewed_on == timezone.localdate()
+
+
 def test_the_review_date_is_set_on_publishing(editor_client):
     models.Department.objects.filter(pk=spine().pk).update(reviewed_on=datetime.date(2020, 1, 1))
     assert editor_client.post(change_url(), edited(editor_client, {"value": "3500"})).status_code == 302
