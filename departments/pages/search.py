@@ -2,9 +2,10 @@
 
 Matching is by substring (`icontains`), which also works for Chinese, written without spaces
 between words. Every term of the query must appear in one record, in any of its languages, so
-a visitor reading the English pages may still type Chinese, and the other way round. Two
-queries answer any search: one for the facts that matched (a UNION over the kinds of facts) and
-one for the departments that matched or own a matching fact.
+a visitor reading the English pages may still type Chinese, and the other way round. A term
+is also searched in the words the texts use for it (SAME_WORDS, CHINESE_ENDINGS), as well as
+typed, never instead. Two queries answer any search: one for the facts that matched (a UNION
+over the kinds of facts) and one for the departments that matched or own a matching fact.
 """
 
 import re
@@ -28,6 +29,33 @@ MAX_FACTS = 200
 # A search that matches nearly everything ("department") would otherwise list every department:
 # the first ones are shown, with a hint to narrow the search.
 MAX_DEPARTMENTS = 30
+
+# Words patients type -> the word the content (fixtures/*.json, written from the hospital's texts in
+# fixtures/sources/: British English, the clinical name) uses for the same thing: without them
+# "hemorrhoids", "tumor", "stomach cancer" or "结肠癌" find nothing. The replacement is made
+# inside a term ("hemorrhoids" -> "haemorrhoids", "结肠癌" -> "结直肠癌"), and a term matches if it
+# or any of its variants does: a variant can only add results, never lose what was typed.
+# The rule for adding a word: it must MEAN THE SAME as the content's word (another spelling, the
+# everyday name, a synonym), and the content must use that word. Never a symptom or a complaint
+# pointing to a department ("back pain" -> spine, "sciatica" -> disc herniation): that is medical
+# advice, which the site must not give. Lower case; the content's word must not contain any typed
+# word of the table (tests/pages/test_search.py checks these and that the content uses the word).
+SAME_WORDS = {
+    "hemorrhoid": "haemorrhoid",
+    "piles": "haemorrhoid",
+    "tumor": "tumour",
+    "stomach": "gastric",
+    "colon": "colorectal",
+    "herniated": "herniation",
+    "slipped": "herniation",
+    "结肠": "结直肠",
+}
+# Chinese has no spaces, so "痔疮手术" ("haemorrhoid operation") is one term, which no text holds: a
+# term ending in one of these is also searched without it, when at least 2 characters remain.
+CHINESE_ENDINGS = ("手术", "治疗")
+MIN_STEM = 2
+# At most this many forms of a term are searched (the typed one first), whatever the table holds.
+MAX_VARIANTS = 8
 
 # The sections of a department page a fact can be found in, in the page's order.
 SECTIONS = {
@@ -85,13 +113,32 @@ def parse(raw):
     return Query(text=text, terms=terms, shortened=shortened)
 
 
+def variants(term):
+    """The term as typed, then the forms the texts may write it in: each SAME_WORDS replacement
+    made inside it, and without a Chinese ending (痔疮手术 -> 痔疮), in any combination
+    (结肠癌手术 -> 结肠癌, 结直肠癌手术, 结直肠癌)."""
+    forms = [term]
+    for form in forms:  # grows as it is read: each new form's own variants are added in turn
+        if len(forms) >= MAX_VARIANTS:
+            break
+        found = [
+            form.removesuffix(ending)
+            for ending in CHINESE_ENDINGS
+            if form.endswith(ending) and len(form) - len(ending) >= MIN_STEM
+        ]
+        found += [form.replace(typed, written) for typed, written in SAME_WORDS.items() if typed in form]
+        forms.extend(variant for variant in dict.fromkeys(found) if variant not in forms)
+    return tuple(forms[:MAX_VARIANTS])
+
+
 def matching(terms, fields):
-    """Every term appears in one of the fields."""
+    """Every term, as typed or in one of its variants, appears in one of the fields."""
     condition = Q()
     for term in terms:
         any_field = Q()
-        for name in fields:
-            any_field |= Q(**{f"{name}__icontains": term})
+        for form in variants(term):
+            for name in fields:
+                any_field |= Q(**{f"{name}__icontains": form})
         condition &= any_field
     return condition
 
@@ -256,8 +303,10 @@ def lang_of(instance, field_name):
 
 
 def highlight_pattern(query):
-    """A pattern that finds the query's terms in a text, longest first."""
+    """A pattern that finds the query's terms, and the variants searched for them, in a text,
+    longest first."""
     if not query:
         return None
-    terms = sorted(query.terms, key=len, reverse=True)
+    forms = dict.fromkeys(form for term in query.terms for form in variants(term))
+    terms = sorted(forms, key=len, reverse=True)
     return re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)

@@ -1,16 +1,21 @@
 """Search: a patient finds the department, and the section of its page, by what they know."""
 
+import json
 import re
 from html import unescape
+from unittest import mock
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from departments.models import Department, Leader
 from departments.pages import search
 from tests.support.factories import make_department, make_hospital
+from tests.support.project import FIXTURES
 
 
 def results_of(client, url):
@@ -125,6 +130,141 @@ class TestFinding:
 
 
 @pytest.mark.usefixtures("content")
+class TestTheWordsPatientsUse:
+    """Patients type words the texts spell or say otherwise (American spelling, the everyday
+    name, Chinese run together with 手术 "operation"): the texts' word is searched as well."""
+
+    @pytest.mark.parametrize(
+        ("url", "department", "match"),
+        [
+            ("/en/search/?q=hemorrhoids", "Colorectal and Anal Surgery", "Haemorrhoids"),
+            ("/en/search/?q=hemorrhoid", "Colorectal and Anal Surgery", "Haemorrhoids"),
+            ("/en/search/?q=piles", "Colorectal and Anal Surgery", "Haemorrhoids"),
+            (
+                "/en/search/?q=hemorrhoid surgery",
+                "Colorectal and Anal Surgery",
+                "Minimally invasive surgery for haemorrhoids",
+            ),
+            ("/en/search/?q=tumors", "Spine Surgery", "Spinal tumours"),
+            (
+                "/en/search/?q=stomach cancer",
+                "Gastrointestinal Surgery",
+                "Gastric Cancer Demonstration Base — China Anti-Cancer Association",
+            ),
+            ("/en/search/?q=colon cancer", "Colorectal and Anal Surgery", "Colorectal cancer"),
+            ("/en/search/?q=herniated disc", "Spine Surgery", "Degenerative spinal diseases"),
+            ("/en/search/?q=slipped disc", "Spine Surgery", "Degenerative spinal diseases"),
+            ("/zh-hans/search/?q=痔疮手术", "结直肠肛门外科", "痔疮"),
+            ("/zh-hans/search/?q=胃癌手术", "胃肠外科", "中国抗癌协会胃癌示范基地"),
+            ("/zh-hans/search/?q=胃癌治疗", "胃肠外科", "中国抗癌协会胃癌示范基地"),
+            ("/zh-hans/search/?q=结肠癌", "结直肠肛门外科", "结直肠癌"),
+        ],
+    )
+    def test_finds_the_department_whose_texts_say_it_otherwise(self, client, url, department, match):
+        results = dict(results_of(client, url))
+        assert match in [text for _href, text in results[department]]
+
+    def test_what_was_typed_is_searched_too(self, client):
+        # "Tumor" is in one recognition's name as the text spells it; "tumour" everywhere else.
+        results = dict(results_of(client, "/en/search/?q=tumor"))
+        texts = [text for _href, text in results["Gastrointestinal Surgery"]]
+        assert "Jilin Provincial Key Laboratory of Gastrointestinal Tumor Bioinformatics" in texts
+        assert "Gastrointestinal tumours" in texts
+        assert results["Spine Surgery"] == [("/en/departments/spine-surgery/#conditions", "Spinal tumours")]
+
+    def test_the_words_found_for_the_typed_ones_are_marked(self, client):
+        assert "<mark>Haemorrhoids</mark>" in client.get("/en/search/?q=hemorrhoids").content.decode()
+        assert "<mark>Haemorrhoid</mark>s" in client.get("/en/search/?q=piles").content.decode()
+        assert "<mark>痔疮</mark>" in client.get("/zh-hans/search/?q=痔疮手术").content.decode()
+        assert "<mark>结直肠癌</mark>" in client.get("/zh-hans/search/?q=结肠癌").content.decode()
+
+    def test_the_query_stays_what_was_typed(self, client):
+        query = search.parse("Hemorrhoids 痔疮手术")
+        assert query.text == "Hemorrhoids 痔疮手术"
+        assert query.terms == ["hemorrhoids", "痔疮手术"]
+        assert 'value="hemorrhoids"' in client.get("/en/search/?q=hemorrhoids").content.decode()
+
+    @pytest.mark.parametrize(
+        "url", ["/en/search/?q=back pain", "/en/search/?q=sciatica", "/zh-hans/search/?q=腰痛"]
+    )
+    def test_a_symptom_leads_to_no_department(self, client, url):
+        # Same words only: a symptom pointing to a department would be medical advice.
+        assert results_of(client, url) == []
+        assert not {"back", "pain", "sciatica", "腰痛"} & set(search.SAME_WORDS)
+
+
+def test_variants_of_a_term():
+    assert search.variants("hemorrhoids") == ("hemorrhoids", "haemorrhoids")
+    assert search.variants("piles") == ("piles", "haemorrhoid")
+    assert search.variants("spine") == ("spine",)
+    assert search.variants("痔疮手术") == ("痔疮手术", "痔疮")
+    assert search.variants("胃癌治疗") == ("胃癌治疗", "胃癌")
+    assert search.variants("结肠癌手术") == ("结肠癌手术", "结肠癌", "结直肠癌手术", "结直肠癌")
+    # At least two characters must remain: 手术 alone, or 胃 ("stomach"), is no search for an operation.
+    assert search.variants("手术") == ("手术",)
+    assert search.variants("胃手术") == ("胃手术",)
+
+
+def test_the_table_of_words_keeps_its_rule():
+    """Lower case (terms are); the texts' word contains no typed word (so a variant's variants
+    end); and the texts really use it."""
+    content = " ".join(
+        json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False) for path in FIXTURES
+    ).lower()
+    for typed, written in search.SAME_WORDS.items():
+        assert typed == typed.lower() and written == written.lower()
+        assert not any(word in written for word in search.SAME_WORDS), written
+        assert written in content, written
+
+
+# Words of the table, words the texts use, Chinese endings and anything else.
+SEARCH_WORDS = st.one_of(
+    st.sampled_from(
+        [
+            *search.SAME_WORDS,
+            *search.SAME_WORDS.values(),
+            *search.CHINESE_ENDINGS,
+            "cancer",
+            "disc",
+            "surgery",
+            "spinal",
+            "base",
+            "痔疮",
+            "胃癌",
+            "结肠癌",
+            "脊柱",
+            "a",
+        ]
+    ),
+    st.text(alphabet="aeiorst胃癌肠结痔疮手术治疗", min_size=1, max_size=6),
+)
+SEARCH_TERMS = st.tuples(SEARCH_WORDS, st.sampled_from(["", *search.CHINESE_ENDINGS])).map("".join)
+
+
+@pytest.mark.usefixtures("content")
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(terms=st.lists(SEARCH_TERMS, min_size=1, max_size=3))
+# The texts spell one name "Tumor": the typed word must still find it.
+@example(terms=["tumor"])
+@example(terms=["colon", "cancer"])
+@example(terms=["结肠癌手术"])
+def test_the_words_the_texts_use_never_lose_a_result(terms):
+    """Whatever is typed, every department and fact found by the typed words alone is found."""
+
+    def found(query):
+        with translation.override("en"):
+            results = search.run(query)
+        return {(result.name, None) for result in results} | {
+            (result.name, match.text) for result in results for match in result.matches
+        }
+
+    query = search.parse(" ".join(terms))
+    with mock.patch.object(search, "SAME_WORDS", {}), mock.patch.object(search, "CHINESE_ENDINGS", ()):
+        typed_only = found(query)
+    assert typed_only <= found(query)
+
+
+@pytest.mark.usefixtures("content")
 class TestAnyInput:
     """Whatever is typed, the answer is a normal page."""
 
@@ -185,7 +325,9 @@ class TestAnyInput:
 
 
 @pytest.mark.usefixtures("content")
-@pytest.mark.parametrize("query", ["spine", "脊柱", "surgery", "a b c d e f g h i j"])
+@pytest.mark.parametrize(
+    "query", ["spine", "脊柱", "surgery", "a b c d e f g h i j", "hemorrhoid tumor colon", "结肠癌手术"]
+)
 def test_search_costs_at_most_four_queries(client, django_assert_max_num_queries, query):
     with django_assert_max_num_queries(4):
         assert client.get("/zh-hans/search/", {"q": query}).status_code == 200
