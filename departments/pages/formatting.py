@@ -102,13 +102,21 @@ def format_figure(figure):
     return text
 
 
+def enumerated(text):
+    """A list as each language writes it: "PPH, TST, RPH"; in Chinese with the enumeration comma,
+    "PPH、TST、RPH"."""
+    if is_chinese():
+        listed = re.sub(r"\s*[,，]\s*", "、", str(text))
+        # Commas made enumeration commas: safe HTML stays safe.
+        return mark_safe(listed) if isinstance(text, SafeData) else listed
+    return text
+
+
 def in_brackets(text):
     """An aside in brackets as each language writes it: " (PPH, TST, RPH)"; in Chinese full-width,
     listed with the enumeration comma: "（PPH、TST、RPH）". Escaped, unless already safe HTML."""
     if is_chinese():
-        listed = re.sub(r"\s*[,，]\s*", "、", str(text))
-        # Commas made enumeration commas: safe HTML stays safe.
-        return format_html("（{}）", mark_safe(listed) if isinstance(text, SafeData) else listed)
+        return format_html("（{}）", enumerated(text))
     return format_html(" ({})", text)
 
 

@@ -36,24 +36,29 @@
 }());
 
 /* Each section of facts says how many it holds ("Leaders (4)"), and on a narrow screen each row's
-   fields are stacked, each under its column's name, instead of a table to scroll sideways. */
+   fields are stacked, each under its column's name, instead of a table to scroll sideways. A
+   cell is named by the column of the field it holds: modeltranslation makes one cell of a
+   translated field's two, so cells and columns no longer pair up by position. It does so on
+   jQuery's ready, whose handlers run in order: this one after it (as in language-switch.js). */
 (function () {
   "use strict";
-  document.addEventListener("DOMContentLoaded", function () {
+  var jQuery = (window.django && window.django.jQuery) || window.jQuery;
+  var ready = jQuery ? jQuery : function (run) { document.addEventListener("DOMContentLoaded", run); };
+  ready(function () {
     var groups = document.querySelectorAll(".inline-group .tabular");
     for (var i = 0; i < groups.length; i += 1) {
       var heading = groups[i].querySelector(".inline-heading");
       var rows = groups[i].querySelectorAll("tr.form-row.has_original").length;
       if (heading) { heading.appendChild(document.createTextNode(" (" + rows + ")")); }
-      var names = [];
-      var headers = groups[i].querySelectorAll("thead th");
-      for (var h = 0; h < headers.length; h += 1) { names.push(headers[h].textContent.trim()); }
-      var lines = groups[i].querySelectorAll("tbody tr");
-      for (var r = 0; r < lines.length; r += 1) {
-        var cells = lines[r].querySelectorAll("td");
-        for (var c = 0; c < cells.length; c += 1) {
-          if (names[c]) { cells[c].setAttribute("data-label", names[c]); }
-        }
+      var cells = groups[i].querySelectorAll("tbody tr td");
+      for (var c = 0; c < cells.length; c += 1) {
+        var field = cells[c].querySelector("input:not([type=hidden]), select, textarea");
+        if (!field || !field.name) { continue; }
+        var name = field.name.slice(field.name.lastIndexOf("-") + 1);
+        var column = groups[i].querySelector("thead th.column-" + name);
+        if (!column && field.type === "checkbox" && name === "DELETE") { column = groups[i].querySelector("thead th:last-child"); }
+        // "Title [en]": the language is the switch's business, not the label's.
+        if (column) { cells[c].setAttribute("data-label", column.textContent.replace(/\s*\[[^\]]*\]\s*$/, "").trim()); }
       }
     }
   });

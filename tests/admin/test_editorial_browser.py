@@ -102,6 +102,24 @@ def test_a_row_added_after_switching_to_chinese_is_in_chinese_too(chromium, live
     context.close()
 
 
+def test_on_a_desktop_a_section_of_rows_scrolls_by_itself_and_its_fields_start_at_the_top(
+    chromium, live_server, editor
+):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, live_server, editor)
+    department = models.Department.objects.get(slug="spine-surgery")
+    page.goto(f"{live_server.url}/en/admin/departments/department/{department.pk}/change/")
+    page.locator("#leader_set-group summary").click()
+    # The leaders' many columns scroll within their section; the page keeps the screen's width.
+    assert page.evaluate("document.documentElement.scrollWidth") == 1280
+    row = page.locator("#leader_set-group tr.form-row.has_original").first
+    name = row.locator("td.field-name input")
+    # Each field right under the row's name, not pushed down to the last line of a text area.
+    assert name.bounding_box()["y"] - row.bounding_box()["y"] < 40
+    context.close()
+
+
 def test_leaving_a_form_with_unsaved_changes_asks_first(chromium, live_server, editor):
     context = chromium.new_context()
     page = context.new_page()
@@ -134,6 +152,13 @@ def test_on_a_phone_a_fact_row_reads_top_to_bottom_and_errors_link_to_their_fiel
     box = value.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 375
     assert row.locator("td.field-metric").bounding_box()["y"] < box["y"]  # the metric above its value
+    # A translated field's cell is named too (modeltranslation makes one cell of its two).
+    page.locator("#leader_set-group summary").click()
+    title = page.locator("#leader_set-group tr.form-row.has_original").first.locator(
+        "#id_leader_set-0-title_en"
+    )
+    cell = title.locator("xpath=ancestor::td[1]")
+    assert cell.evaluate("cell => getComputedStyle(cell, '::before').content") == '"Title"'
 
     # A wrong value: the error is listed at the top, linked to its field.
     value.locator("input").fill("-5")

@@ -46,6 +46,7 @@ from departments.models import (
     Unit,
 )
 from departments.models.rules import translated_originals
+from departments.pages import formatting
 from departments.pages.formatting import format_figure
 from tests.support.pages import LANGUAGES
 from tests.support.project import ROOT
@@ -465,6 +466,8 @@ def check_directory(client, content, language):
                 page.assert_shows(figure_text(fact, language), "headline figure")
 
 
+# Fields shown as lists, each language with its own comma ("PPH, TST", "PPH、TST").
+LISTS = {"examples", "abbreviations"}
 # What a department page shows of each kind of its facts (it lists no facilities).
 DEPARTMENT_FACTS = {
     "research": ["description"],
@@ -492,7 +495,11 @@ def check_department(client, content, department, language):
         model = FACT_KINDS[kind]
         for fact in content.facts_of("department", fields["slug"], model):
             for name in names:
-                page.assert_shows(shown(fact, name, language), f"{model.__name__}.{name}")
+                text = shown(fact, name, language)
+                if name in LISTS:
+                    with translation.override(language):
+                        text = formatting.enumerated(text)
+                page.assert_shows(text, f"{model.__name__}.{name}")
 
 
 def check_search(client, content, language):
