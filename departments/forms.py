@@ -5,6 +5,8 @@ these forms only make sure it is the rulebook's message an editor reads, beside 
 rather than a form field's own copy of a rule.
 """
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib.admin.widgets import AdminFileWidget, AdminTextareaWidget
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,9 +20,29 @@ from departments.content import photos
 from departments.models.facts import SLUG_TAKEN
 
 
+@dataclass(frozen=True)
+class StoredPhoto:
+    """A stored photo as the admin's "Currently:" link shows it: its name, opening `url`."""
+
+    name: str
+    url: str
+
+    def __str__(self):
+        return self.name
+
+
 class PhotoInput(AdminFileWidget):
     """The upload, with the stored photo shown small above it (its smallest rendition), so that an
-    editor sees which photo the page has before replacing it."""
+    editor sees which photo the page has before replacing it; its name opens the largest."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        renditions = photos.renditions_for(value) if context["widget"]["is_initial"] else None
+        if renditions:
+            # The site never serves the uploaded file (hospital_site/media.py, nginx): Django's link
+            # to it would be a 404.
+            context["widget"]["value"] = StoredPhoto(value.name, renditions.src)
+        return context
 
     def render(self, name, value, attrs=None, renderer=None):
         html = super().render(name, value, attrs, renderer)

@@ -1,4 +1,5 @@
-"""Error pages that need no database: 400, 404, 500, and 503 when the database is unreachable."""
+"""Error pages that need no database: 400, 404 (JSON under /api/), 500, and 503 when the database is
+unreachable."""
 
 import sys
 
@@ -7,7 +8,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotFou
 from django.template import loader
 from django.utils import translation
 
-from departments.pages import outages
+from departments.pages import api, outages
 from departments.pages.outages import DATABASE_UNREACHABLE
 
 # How long a client should wait before trying again when the database is unreachable.
@@ -22,6 +23,8 @@ def bad_request(request, exception):
 
 
 def page_not_found(request, exception):
+    if api.is_data_path(request.path_info):
+        return api.not_found()
     # Without the department navigation, the only part of the page that reads the database.
     context = {"hide_navigation": True}
     with translation.override(language_of(request)):

@@ -24,6 +24,8 @@ from departments.pages.seo import absolute_url
 from departments.pages.views import the_hospital
 
 VERSION = "v1"
+# Where the data is (hospital_site/urls.py): every address under it answers a program, an unknown one too.
+PATH_PREFIX = "/api/"
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 # Not data: bookkeeping of the database and the owner a fact is listed under.
 LEFT_OUT = {"id", "hospital", "department", "photo"}
@@ -106,18 +108,32 @@ def open_data(view):
 
     @cache_public_page
     def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Access-Control-Allow-Origin"] = "*"
-        response["Cross-Origin-Resource-Policy"] = "cross-origin"  # the pages' same-origin would stop it
-        return response
+        return readable_from_any_origin(view(request, *args, **kwargs))
 
     wrapped.__name__ = wrapped.__qualname__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
 
 
-def json(data):
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+def readable_from_any_origin(response):
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"  # the pages' same-origin would stop it
+    return response
+
+
+def json(data, status=200):
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+def is_data_path(path):
+    """Whether a path (without the script prefix) is the API's, known or not: /api itself too."""
+    return path.startswith(PATH_PREFIX) or path == PATH_PREFIX.rstrip("/")
+
+
+def not_found():
+    """The API's 404 (hospital_site.errors.page_not_found): JSON a program can read, not the
+    site's HTML page, with the headers of its other answers."""
+    return readable_from_any_origin(json({"detail": "Not found."}, status=404))
 
 
 @open_data

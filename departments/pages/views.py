@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.decorators import method_decorator
+from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -25,6 +26,22 @@ def choose_language(request):
     language = translation.get_language_from_request(request, check_path=False)
     with translation.override(language):
         return redirect(reverse("departments:overview"))
+
+
+# What visitors and other sites write for Simplified Chinese, which the site's addresses call
+# zh-hans. The site has no Traditional Chinese (zh-tw, zh-hk, zh-hant): those stay a 404, not a
+# page in a script its reader did not ask for.
+SIMPLIFIED_CHINESE_ALIASES = {"zh", "zh-cn", "zh-sg"}
+
+
+@require_safe
+def simplified_chinese(request, alias, rest=""):
+    """Send /zh-cn/<rest> (or /zh/, /zh-sg/, in any case) for good to /zh-hans/<rest>, query and all."""
+    with translation.override("zh-hans"):
+        url = reverse("departments:overview") + escape_uri_path(rest)
+    if query := request.META.get("QUERY_STRING"):
+        url = f"{url}?{iri_to_uri(query)}"
+    return redirect(url, permanent=True)
 
 
 def the_hospital(queryset):

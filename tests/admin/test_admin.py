@@ -1,6 +1,7 @@
 """The admin as editors use it: every page, least privilege, validation, audit, changes shown at once."""
 
 import datetime
+import json
 import re
 from html import unescape
 
@@ -8,6 +9,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.staticfiles import finders
@@ -20,6 +22,7 @@ from django.utils import timezone
 
 from departments import models
 from departments.management.commands.create_editor import GROUP, PASSWORD_VARIABLE
+from tests.support.databases import manage_py
 from tests.support.editors import (
     EDITOR_PASSWORD,
     admin_url,
@@ -275,6 +278,26 @@ def test_create_editor_refuses_a_weak_password_a_taken_name_and_a_missing_group(
     with pytest.raises(CommandError, match="migrate"):
         call_command("create_editor", "someone", "--no-input")
     assert not django_apps.get_model("auth", "User").objects.filter(username="someone").exists()
+
+
+def test_create_editor_without_a_terminal_takes_the_password_from_the_environment(
+    transactional_db, editor_group, tmp_path, monkeypatch
+):
+    """As a script or a deployment runs it (stdin is no terminal, so no one can be asked): with
+    the variable set, without --no-input; without it, a message rather than a traceback."""
+    monkeypatch.setenv(PASSWORD_VARIABLE, EDITOR_PASSWORD)
+    command_line = manage_py(tmp_path)
+    created = command_line("create_editor scripted < /dev/null")
+    assert created.returncode == 0, created.stderr
+    assert 'Created the content editor "scripted".' in created.stdout
+    users = json.loads(command_line("dumpdata auth.user").stdout)
+    [scripted] = [user["fields"] for user in users if user["fields"]["username"] == "scripted"]
+    assert scripted["is_staff"] and check_password(EDITOR_PASSWORD, scripted["password"])
+
+    monkeypatch.delenv(PASSWORD_VARIABLE)
+    refused = manage_py(tmp_path)("create_editor unscripted < /dev/null")
+    assert refused.returncode == 1
+    assert PASSWORD_VARIABLE in refused.stderr and "Traceback" not in refused.stderr
 
 
 # --- Changes show at once, and are audited --------------------------------------------------------

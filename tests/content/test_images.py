@@ -1,6 +1,7 @@
 """Photo uploads: only real JPEG, PNG and WebP, re-encoded, upright, without metadata, with renditions."""
 
 import io
+import re
 import struct
 import zlib
 from pathlib import Path
@@ -336,6 +337,26 @@ def test_an_uploaded_photo_is_re_encoded_upright_and_shown_with_srcset(editor_cl
     for url in [item.split(" ")[0] for item in srcset.split(", ")]:
         served = Client().get(url)
         assert served.status_code == 200 and served["Content-Type"] == "image/jpeg", url
+
+
+@pytest.mark.usefixtures("content")
+def test_the_forms_link_to_the_stored_photo_opens_a_photo_the_site_serves(editor_client, media_root):
+    """The site never serves an uploaded photo itself (hospital_site/media.py), only its renditions:
+    the "Currently:" link opens the largest of them."""
+    department = models.Department.objects.get(slug="spine-surgery")
+    assert (
+        post_photo(editor_client, department, "ward.jpg", jpeg((2400, 1200)), alt="The ward").status_code
+        == 302
+    )
+    department.refresh_from_db()
+
+    form = page_text(editor_client.get(admin_url(models.Department, "change", department.pk)))
+    [link] = re.findall(r'<p class="file-upload">Currently: <a href="([^"]+)">([^<]+)</a>', form)
+    assert link == (photos.renditions_for(department.photo).src, department.photo.name)
+    served = Client().get(link[0])
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    with Image.open(io.BytesIO(b"".join(served.streaming_content))) as image:
+        assert image.size == (1600, 800)
 
 
 @pytest.mark.usefixtures("content")

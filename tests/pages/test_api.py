@@ -119,8 +119,34 @@ def test_data_is_cached_like_pages_sets_no_cookie_and_is_readable_from_any_origi
     assert cached["Access-Control-Allow-Origin"] == "*" and cached.content == first.content
 
 
-def test_an_unknown_department_is_a_404():
-    assert Client().get("/api/v1/departments/no-such-department/").status_code == 404
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/departments/no-such-department/",
+        "/api/v1/no-such-data/",
+        "/api/v2/hospital/",
+        "/api/",
+        "/api",
+    ],
+)
+def test_an_unknown_address_of_the_data_is_a_json_404_readable_from_any_origin(path):
+    """A program asked: it gets JSON it can read, with the headers of every answer of the API, not the
+    site's 404 page."""
+    response = Client().get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content) == {"detail": "Not found."}
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Cross-Origin-Resource-Policy"] == "cross-origin"
+    assert not response.cookies and "Set-Cookie" not in response
+
+
+@pytest.mark.parametrize("path", ["/apis/", "/en/api/v1/hospital/", "/zh-hans/no-such-page/"])
+def test_other_unknown_addresses_are_still_the_sites_404_page(path):
+    response = Client().get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert "Access-Control-Allow-Origin" not in response
 
 
 def test_pages_point_to_their_data_and_the_overview_declares_the_dataset():

@@ -41,6 +41,30 @@ def test_root_redirects_everyone_else_to_english(client, header):
     assert client.get("/", headers={"accept-language": header})["Location"] == "/en/"
 
 
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/zh/", "/zh-hans/"),
+        ("/zh-cn/", "/zh-hans/"),
+        ("/zh-sg/", "/zh-hans/"),
+        ("/zh-cn/departments/spine-surgery/", "/zh-hans/departments/spine-surgery/"),
+        ("/ZH-CN/departments/", "/zh-hans/departments/"),
+        ("/Zh-Sg/search/?q=%E8%84%8A%E6%9F%B1&page=2", "/zh-hans/search/?q=%E8%84%8A%E6%9F%B1&page=2"),
+        ("/zh/?utm_source=link", "/zh-hans/?utm_source=link"),
+    ],
+)
+def test_other_names_of_simplified_chinese_redirect_permanently_to_its_pages(client, path, location):
+    response = client.get(path)
+    assert response.status_code == 301
+    assert response["Location"] == location
+
+
+@pytest.mark.parametrize("path", ["/zh-tw/", "/zh-hk/departments/spine-surgery/", "/zh-hant/", "/ZH-TW/"])
+def test_traditional_chinese_addresses_are_not_pages(client, path):
+    """The site has no Traditional Chinese: sending its readers to Simplified would be a guess."""
+    assert client.get(path).status_code == 404
+
+
 def test_overview_shows_the_hospital_and_every_department(client):
     hospital = Hospital.objects.get()
     html = text_of(client.get(reverse("departments:overview")))

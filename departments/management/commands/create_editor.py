@@ -2,6 +2,7 @@
 
 import getpass
 import os
+import sys
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -19,8 +20,8 @@ PASSWORD_VARIABLE = "DJANGO_EDITOR_PASSWORD"
 class Command(BaseCommand):
     help = (
         "Create a content editor: a staff user in the Content editors group, who may view, add and "
-        "change the hospital's content in the admin and nothing else. Asks for the password, or with "
-        f"--no-input reads it from the {PASSWORD_VARIABLE} environment variable."
+        "change the hospital's content in the admin and nothing else. Takes the password from the "
+        f"{PASSWORD_VARIABLE} environment variable when it is set, and otherwise asks for it."
     )
 
     def add_arguments(self, parser):
@@ -55,7 +56,17 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
 
-        user.set_password(self.ask_password(user) if interactive else self.password_from_environment(user))
+        # The variable whenever it is set, as a script or a deployment sets it: their stdin is no
+        # terminal, and getpass would read its end and fail with a traceback.
+        if os.environ.get(PASSWORD_VARIABLE) or not interactive:
+            password = self.password_from_environment(user)
+        elif sys.stdin.isatty():
+            password = self.ask_password(user)
+        else:
+            raise CommandError(
+                f"There is no terminal to ask for the password on: set it in {PASSWORD_VARIABLE}."
+            )
+        user.set_password(password)
         with transaction.atomic():
             user.save()
             user.groups.add(group)
