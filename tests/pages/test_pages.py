@@ -160,6 +160,13 @@ def test_the_chinese_404_is_titled_with_the_site_name_as_every_other_page_is(cli
     )
 
 
+def test_a_404_names_no_canonical_address_nor_translations_of_itself(client):
+    """Search engines are told of no page here, in any language."""
+    html = client.get("/zh-hans/departments/no-such-department/").content.decode()
+    assert 'rel="canonical"' not in html and "hreflang=" not in html.split("</head>")[0]
+    assert '<meta name="robots" content="noindex">' in html
+
+
 def test_department_urls_are_the_agreed_slugs():
     with translation.override("en"):
         assert [d.get_absolute_url() for d in Department.objects.all()] == [
