@@ -126,13 +126,21 @@ def test_nothing_but_images_under_media(deployed, path):
 
 
 def post_upload(deployed, size):
-    """A request body of this many bytes to the admin's add form, through nginx."""
+    """A photo of this many bytes posted to the admin's add form through nginx, as a browser posts
+    it (multipart). As a form, Django reads the whole body (for its CSRF token) before answering:
+    a body it never read would make its early answer race nginx's sending, a 502 when it loses."""
+    boundary = "----photo-upload-boundary"
+    head = (
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="photo"; filename="photo.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n"
+    ).encode()
     return get(
         deployed,
         "/en/admin/departments/department/add/",
         method="POST",
-        body=b"x" * size,
-        headers={"Content-Type": "application/octet-stream"},
+        body=head + b"x" * size + f"\r\n--{boundary}--\r\n".encode(),
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
         timeout=30,
     )
 
