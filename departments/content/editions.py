@@ -68,7 +68,10 @@ def record_label(key, fields=None):
     label, natural_key = key
     model = apps.get_model(label)
     title = record_title(model, fields or {})
-    return f"{capfirst(model._meta.verbose_name)}: {title or checks.key_label(natural_key)}"
+    return gettext("%(kind)s: %(entry)s") % {
+        "kind": capfirst(model._meta.verbose_name),
+        "entry": title or checks.key_label(natural_key),
+    }
 
 
 def record_title(model, fields):
@@ -89,7 +92,12 @@ def field_label(model, name):
     model_field = model._meta.get_field(name)
     label = capfirst(getattr(model_field, "translated_field", model_field).verbose_name)
     language = getattr(model_field, "language", None)
-    return f"{label} ({translation.get_language_info(language)['name_local']})" if language else str(label)
+    if not language:
+        return str(label)
+    return gettext("%(field)s (%(language)s)") % {
+        "field": label,
+        "language": translation.get_language_info(language)["name_local"],
+    }
 
 
 def shown_value(model, name, value):

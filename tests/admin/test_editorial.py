@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from departments import models
 from departments.content import editions
@@ -346,6 +346,15 @@ def test_loaddata_and_admin_saves_are_revisions_with_their_changes_field_by_fiel
     compared = editor_client.get(editorial_url("revisions"), {"older": first.number, "newer": second.number})
     changes = {change.label: change.labelled_fields for change in compared.context["compared"]["changes"]}
     assert changes["Staff or activity figure: Operations a year"] == [("value", "Value", 3000, 3500)]
+    # In the Chinese admin, with Chinese punctuation: "人员或业务数据：年手术量", "简介（简体中文）".
+    with translation.override("zh-hans"):
+        kind = str(models.StaffStats._meta.verbose_name)
+    chinese = page_text(editor_client.get(editorial_url("revisions").replace("/en/", "/zh-hans/", 1)))
+    assert f"{kind}：年手术量" in chinese
+    with translation.override("en"):
+        assert editions.field_label(models.Department, "summary_zh_hans") == "Summary (简体中文)"
+    with translation.override("zh-hans"):
+        assert editions.field_label(models.Department, "summary_zh_hans").endswith("（简体中文）")
     # Loading the same files again changes nothing, and records nothing.
     call_command("loaddata", *FIXTURES, verbosity=0)
     assert editions.latest_revision(spine()).number == second.number + 1  # back to 3000 from the file
