@@ -25,6 +25,16 @@ def log_in(page, live_server, user):
     expect(page.locator("#content-main")).to_be_visible()
 
 
+def spine_form(chromium, live_server, editor, **context_options):
+    """A new browser, the editor signed in, on the spine surgery department's form: (context, page)."""
+    context = chromium.new_context(**context_options)
+    page = context.new_page()
+    log_in(page, live_server, editor)
+    department = models.Department.objects.get(slug="spine-surgery")
+    page.goto(f"{live_server.url}/en/admin/departments/department/{department.pk}/change/")
+    return context, page
+
+
 def public_text(chromium, url):
     """The page as a patient in another browser gets it."""
     context = chromium.new_context()
@@ -84,11 +94,7 @@ def test_an_editor_drafts_previews_in_chinese_and_publishes(chromium, live_serve
 
 
 def test_a_row_added_after_switching_to_chinese_is_in_chinese_too(chromium, live_server, editor):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    log_in(page, live_server, editor)
-    department = models.Department.objects.get(slug="spine-surgery")
-    page.goto(f"{live_server.url}/en/admin/departments/department/{department.pk}/change/")
+    context, page = spine_form(chromium, live_server, editor, viewport={"width": 1280, "height": 900})
     page.select_option("#modeltranslation-main-switch", label="简体中文")
     page.locator("#condition_set-group summary").click()
     rows = int(page.locator("#id_condition_set-TOTAL_FORMS").input_value())
@@ -105,11 +111,7 @@ def test_a_row_added_after_switching_to_chinese_is_in_chinese_too(chromium, live
 def test_on_a_desktop_a_section_of_rows_scrolls_by_itself_and_its_fields_start_at_the_top(
     chromium, live_server, editor
 ):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    log_in(page, live_server, editor)
-    department = models.Department.objects.get(slug="spine-surgery")
-    page.goto(f"{live_server.url}/en/admin/departments/department/{department.pk}/change/")
+    context, page = spine_form(chromium, live_server, editor, viewport={"width": 1280, "height": 900})
     page.locator("#leader_set-group summary").click()
     # The leaders' many columns scroll within their section; the page keeps the screen's width.
     assert page.evaluate("document.documentElement.scrollWidth") == 1280
@@ -121,11 +123,7 @@ def test_on_a_desktop_a_section_of_rows_scrolls_by_itself_and_its_fields_start_a
 
 
 def test_leaving_a_form_with_unsaved_changes_asks_first(chromium, live_server, editor):
-    context = chromium.new_context()
-    page = context.new_page()
-    log_in(page, live_server, editor)
-    department = models.Department.objects.get(slug="spine-surgery")
-    page.goto(f"{live_server.url}/en/admin/departments/department/{department.pk}/change/")
+    context, page = spine_form(chromium, live_server, editor)
     page.fill("#id_summary_en", "Something typed and not saved.")
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
@@ -138,11 +136,7 @@ def test_leaving_a_form_with_unsaved_changes_asks_first(chromium, live_server, e
 def test_on_a_phone_a_fact_row_reads_top_to_bottom_and_errors_link_to_their_fields(
     chromium, live_server, editor
 ):
-    context = chromium.new_context(viewport={"width": 375, "height": 800})
-    page = context.new_page()
-    log_in(page, live_server, editor)
-    department = models.Department.objects.get(slug="spine-surgery")
-    page.goto(f"{live_server.url}/en/admin/departments/department/{department.pk}/change/")
+    context, page = spine_form(chromium, live_server, editor, viewport={"width": 375, "height": 800})
     page.locator("#staffstats_set-group summary").click()
     row = page.locator("#staffstats_set-group tr.form-row.has_original").first
     value = row.locator("td.field-value")
