@@ -75,12 +75,14 @@ def record_label(key, fields=None):
 
 
 def record_title(model, fields):
-    """What names a record in the page's language: its metric, its name or its text."""
+    """What names a record in the admin's language (else the default one): its metric, its name
+    or its text."""
     if fields.get("metric"):
         return shown_value(model, "metric", fields["metric"])
-    language = translation.get_language() or settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    languages = (translation.get_language() or default, default)
     for name in ("name", "text"):
-        candidates = [build_localized_fieldname(name, code) for code in (language, "en")] + [name]
+        candidates = [build_localized_fieldname(name, code) for code in languages] + [name]
         found = next((fields[c] for c in candidates if fields.get(c)), None)
         if found:
             return found
