@@ -116,8 +116,8 @@ class EditorialAdmin:
         return read_once(request, "draft", owner, editions.draft_of)
 
     def get_fieldsets(self, request, obj=None):
-        # The revision a form was opened on is a hidden field of the form, not a row of its
-        # fieldsets (the template puts it in the form).
+        # The revision and the draft a form was opened on are hidden fields of the form, not rows
+        # of its fieldsets (the template puts them in the form).
         return [
             (name, {**options, "fields": [f for f in options["fields"] if f not in EDITION_FIELDS]})
             for name, options in super().get_fieldsets(request, obj)
@@ -140,7 +140,7 @@ class EditorialAdmin:
         # with it): the page says when its content was last reviewed (unless the editor set that
         # date), and the history records it.
         changed = (
-            getattr(request, "editorial_draft_shown", False)
+            self.draft_of(request, owner) is not None
             or form.has_changed()
             or any(formset.has_changed() for formset in formsets)
         )
@@ -199,7 +199,6 @@ class EditorialAdmin:
             if request.method == "POST":
                 request.POST = posted_with_current_ids(request, owner)
                 request.editorial_capture = drafting
-                request.editorial_draft_shown = draft is not None
             response = super().changeform_view(request, object_id, form_url, context)
             saved = isinstance(response, HttpResponseRedirect)
             if hasattr(response, "render"):
